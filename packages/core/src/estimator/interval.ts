@@ -1,0 +1,16 @@
+/**
+ * What happened between two consecutive post-GC samples of one epoch: how much the retained memory
+ * moved, and which routes were requested in between. Samples are only taken while no request is in
+ * flight, so every request falls wholly inside one interval, however requests overlap.
+ */
+export interface Interval {
+	epoch: number;
+	/** Change of heapUsed + external between the two post-GC samples. */
+	deltaBytes: number;
+	/** Change of external alone (Buffers, ArrayBuffers). */
+	externalDeltaBytes: number;
+	/** Completed requests per route key in the interval. */
+	counts: Map<string, number>;
+	/** True when the interval holds a warm-up request: its delta says nothing about leaks. */
+	warm: boolean;
+}

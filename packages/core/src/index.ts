@@ -1,0 +1,11 @@
+export { Monitor, type MonitorOptions } from './monitor.ts';
+export { requestStorage, type RequestContext } from './request/request-context.ts';
+export { RetentionEstimator, type RetentionEstimate, type EstimatorOptions } from './estimator/retention-estimator.ts';
+export type { Interval } from './estimator/interval.ts';
+export { nextVerdict, type VerdictOptions } from './estimator/verdict.ts';
+export { solveNnls } from './estimator/nnls.ts';
+export { RingBuffer } from './ring-buffer.ts';
+export { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend.ts';
+export type { ClassifyScript } from './heap/allocation-sampler.ts';
+export type { RouteEstimate } from './estimator/verdict.ts';
+export type { Verdict, SourceLocation, RequestSummary, RouteReport, MemoryFigures, Report } from './protocol.ts';

@@ -1,0 +1,270 @@
+import { readMemory, retainedTotal } from './heap/memory.ts';
+import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
+import { AllocationSampler, type ClassifyScript } from './heap/allocation-sampler.ts';
+import { RetentionEstimator, type RetentionEstimate } from './estimator/retention-estimator.ts';
+import { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend.ts';
+import { nextVerdict, type RouteEstimate } from './estimator/verdict.ts';
+import { requestStorage, type RequestContext } from './request/request-context.ts';
+import type { Report, RequestSummary, RouteReport, Verdict } from './protocol.ts';
+
+export interface MonitorOptions {
+	leakThreshold: number;
+	sampleInterval: number;
+	warmupRequests: number;
+	window: number;
+	minRequests: number;
+	/** Routes counted (their memory has to go somewhere) but never reported or warned about. */
+	isIgnored(id: string | null): boolean;
+	onVerdictChange(route: RouteReport, previous: Verdict): void;
+	/** The server file of a route, relative to the app root. */
+	fileOf(id: string | null): string | null;
+	/**
+	 * Maps a script URL (an absolute path for Vite's SSR modules) to the route id whose own file it is,
+	 * or to another key for shared server code; undefined for everything else.
+	 */
+	classifyScript: ClassifyScript;
+	/** Mean bytes between two sampled allocations; smaller finds smaller leaks and costs more. */
+	allocationSamplingInterval: number;
+	onError(error: unknown): void;
+}
+
+interface RouteState {
+	id: string | null;
+	requests: number;
+	/** Requests since the last HMR edit: the first few are warm-up. */
+	epochRequests: number;
+	verdict: Verdict;
+	trend: LiveBytesTrend;
+	estimate: RouteEstimate | undefined;
+	firstFlaggedAt: number | null;
+	last: RequestSummary | null;
+	changedSinceEstimate: boolean;
+}
+
+/** Route ids come from the file system, so this only guards against something odd upstream. */
+const MAX_ROUTES = 1000;
+const NOT_FOUND_KEY = '(404)';
+const keyOf = (id: string | null) => id ?? NOT_FOUND_KEY;
+
+/**
+ * Per-route retention, end to end: requests in, post-GC samples taken between them, an estimate per
+ * route, and a verdict change reported once when a route starts or stops leaking.
+ */
+export class Monitor {
+	readonly sampler: IdleSampler;
+	#options: MonitorOptions;
+	#estimator: RetentionEstimator;
+	#routes = new Map<string, RouteState>();
+	#epoch = 0;
+	#samples = 0;
+	#lastSample: HeapSample | null = null;
+	#baseline: (HeapSample & { epoch: number }) | null = null;
+	#pendingCounts = new Map<string, number>();
+	#pendingWarm = false;
+	#allocations: AllocationSampler | undefined;
+	/** Live sampled bytes per key at the previous sample of this epoch. */
+	#lastLive: Map<string, number> | null = null;
+
+	constructor(options: MonitorOptions) {
+		this.#options = options;
+		try {
+			this.#allocations = new AllocationSampler(options.classifyScript, options.allocationSamplingInterval);
+		} catch (error) {
+			// Without it, attribution falls back to regression on request counts alone.
+			options.onError(error);
+		}
+		this.#estimator = new RetentionEstimator({ window: options.window, minIntervals: 3, capacity: 512 });
+		this.sampler = new IdleSampler({
+			intervalMs: options.sampleInterval,
+			maxHoldMs: 500,
+			onSample: (sample) => this.#onSample(sample),
+			detach: (fn) => requestStorage.exit(fn)
+		});
+	}
+
+	get epoch(): number {
+		return this.#epoch;
+	}
+
+	/** A request entered the dev server. Call end() when its response finished or closed. */
+	begin(method: string): RequestContext {
+		this.sampler.started();
+		return this.beginSubRequest(method);
+	}
+
+	/** An `event.fetch` to the app itself, handled in-process inside its parent: not a new request in flight. */
+	beginSubRequest(method: string): RequestContext {
+		return { method, startedAt: performance.now(), before: readMemory() };
+	}
+
+	end(context: RequestContext, status: number): void {
+		try {
+			const route = context.route ?? context.fallbackRoute;
+			if (route) this.#record(route.id, this.#summarize(context, status, false));
+		} finally {
+			this.sampler.ended();
+		}
+	}
+
+	/** The sub-request ended: counted for its own route, its memory measured once (in its interval). */
+	endSubRequest(id: string | null, context: RequestContext, status: number): void {
+		this.#record(id, this.#summarize(context, status, true));
+	}
+
+	/** Server code was edited: its modules are new instances, so measure anew (with warm-up). */
+	newEpoch(): void {
+		this.#epoch++;
+		this.#baseline = null;
+		this.#lastLive = null;
+		this.#pendingCounts.clear();
+		this.#pendingWarm = false;
+		for (const route of this.#routes.values()) {
+			route.epochRequests = 0;
+			route.trend.clear();
+		}
+	}
+
+	report(): Report {
+		const routes: RouteReport[] = [];
+		for (const route of this.#routes.values()) {
+			if (!this.#options.isIgnored(route.id)) routes.push(this.#describe(route));
+		}
+		routes.sort((a, b) => b.retainedBytesPerRequest - a.retainedBytesPerRequest);
+		const last = this.#lastSample;
+		return {
+			version: 1,
+			epoch: this.#epoch,
+			samples: this.#samples,
+			lastSample: last && { heapUsed: last.heapUsed, external: last.external, arrayBuffers: last.arrayBuffers, at: last.at, gcMs: last.gcMs },
+			routes
+		};
+	}
+
+	close(): void {
+		this.sampler.close();
+		this.#allocations?.close();
+	}
+
+	#summarize(context: RequestContext, status: number, subRequest: boolean): RequestSummary {
+		const after = readMemory();
+		return {
+			method: context.method,
+			status,
+			durationMs: performance.now() - context.startedAt,
+			heapDeltaBytes: after.heapUsed - context.before.heapUsed,
+			externalDeltaBytes: after.external - context.before.external,
+			arrayBuffersDeltaBytes: after.arrayBuffers - context.before.arrayBuffers,
+			subRequest
+		};
+	}
+
+	#record(id: string | null, summary: RequestSummary): void {
+		const key = keyOf(id);
+		let route = this.#routes.get(key);
+		if (!route) {
+			if (this.#routes.size >= MAX_ROUTES) return;
+			route = { id, requests: 0, epochRequests: 0, verdict: 'warming', trend: new LiveBytesTrend(), estimate: undefined, firstFlaggedAt: null, last: null, changedSinceEstimate: false };
+			this.#routes.set(key, route);
+		}
+		route.requests++;
+		route.epochRequests++;
+		route.last = summary;
+		route.changedSinceEstimate = true;
+		if (route.epochRequests <= this.#options.warmupRequests) this.#pendingWarm = true;
+		this.#pendingCounts.set(key, (this.#pendingCounts.get(key) ?? 0) + 1);
+	}
+
+	#onSample(sample: HeapSample): void {
+		this.#samples++;
+		this.#lastSample = sample;
+		const live = this.#readLiveBytes();
+		const baseline = this.#baseline;
+		if (baseline && baseline.epoch === this.#epoch && this.#pendingCounts.size > 0) {
+			// What the allocation samples already attribute is taken out; the regression gets the rest
+			// (memory outside the JS heap, allocations with no route file on their stack).
+			let attributed = 0;
+			if (live && this.#lastLive) {
+				for (const key of new Set([...live.keys(), ...this.#lastLive.keys()])) {
+					attributed += (live.get(key) ?? 0) - (this.#lastLive.get(key) ?? 0);
+				}
+			}
+			this.#estimator.add({
+				epoch: this.#epoch,
+				deltaBytes: retainedTotal(sample) - retainedTotal(baseline) - attributed,
+				externalDeltaBytes: sample.external - baseline.external,
+				counts: this.#pendingCounts,
+				warm: this.#pendingWarm
+			});
+		}
+		this.#baseline = { ...sample, epoch: this.#epoch };
+		this.#lastLive = live ?? null;
+		if (live) {
+			for (const [key, route] of this.#routes) {
+				if (route.epochRequests >= this.#options.warmupRequests && route.epochRequests > 0) {
+					route.trend.add(route.epochRequests, live.get(key) ?? 0);
+				}
+			}
+		}
+		this.#pendingCounts = new Map();
+		this.#pendingWarm = false;
+		this.#updateVerdicts();
+	}
+
+	#updateVerdicts(): void {
+		for (const [key, route] of this.#routes) {
+			if (!route.changedSinceEstimate) continue;
+			route.changedSinceEstimate = false;
+			const trend = route.trend.estimate(this.#options.window, this.#options.allocationSamplingInterval);
+			route.estimate = combine(trend, this.#estimator.estimate(key, this.#epoch)) ?? route.estimate;
+			const previous = route.verdict;
+			route.verdict = nextVerdict(previous, route.estimate, this.#options);
+			if (route.verdict === previous) continue;
+			if (route.verdict === 'leak') route.firstFlaggedAt ??= route.requests;
+			if (!this.#options.isIgnored(route.id) && (previous !== 'warming' || route.verdict === 'leak')) {
+				this.#options.onVerdictChange(this.#describe(route), previous);
+			}
+		}
+	}
+
+	#readLiveBytes(): Map<string, number> | undefined {
+		if (!this.#allocations) return undefined;
+		try {
+			return this.#allocations.liveBytesByKey();
+		} catch (error) {
+			this.#options.onError(error);
+			return undefined;
+		}
+	}
+
+	#describe(route: RouteState): RouteReport {
+		return {
+			id: route.id,
+			requests: route.requests,
+			verdict: route.verdict,
+			retainedBytesPerRequest: Math.round(route.estimate?.bytesPerRequest ?? 0),
+			externalBytesPerRequest: Math.round(route.estimate?.externalBytesPerRequest ?? 0),
+			estimateRequests: route.estimate?.requests ?? 0,
+			firstFlaggedAt: route.firstFlaggedAt,
+			handles: 0,
+			sources: [],
+			file: this.#options.fileOf(route.id),
+			last: route.last
+		};
+	}
+}
+
+/**
+ * The route's own allocations (sampled, exact in kind) plus its share of what sampling cannot see
+ * (regression on request counts). A regression coefficient held at zero adds no noise.
+ */
+function combine(trend: TrendEstimate | undefined, residual: RetentionEstimate | undefined): RouteEstimate | undefined {
+	if (!trend && !residual) return undefined;
+	const residualBytes = residual?.bytesPerRequest ?? 0;
+	const residualError = residualBytes > 0 ? residual!.standardError : 0;
+	return {
+		bytesPerRequest: (trend?.bytesPerRequest ?? 0) + residualBytes,
+		standardError: Math.hypot(trend?.standardError ?? 0, residualError),
+		externalBytesPerRequest: residual?.externalBytesPerRequest ?? 0,
+		requests: trend?.requests ?? residual!.requests
+	};
+}

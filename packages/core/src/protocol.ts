@@ -1,0 +1,63 @@
+/**
+ * The shapes heapwatch shows to the outside: `GET /__heapwatch/report.json` and, later, the overlay's
+ * websocket messages. Defined once, here; the server and every client import them.
+ */
+
+/** `warming`: too few measured requests yet. `ok`: no growth beyond the noise floor. `leak`: retains memory per request. */
+export type Verdict = 'warming' | 'ok' | 'leak';
+
+export interface SourceLocation {
+	/** Relative to the app root, with forward slashes. */
+	file: string;
+	line: number;
+}
+
+export interface RequestSummary {
+	method: string;
+	status: number;
+	durationMs: number;
+	/** heapUsed after minus before, without a GC: mostly garbage, shown for orientation only. */
+	heapDeltaBytes: number;
+	externalDeltaBytes: number;
+	arrayBuffersDeltaBytes: number;
+	subRequest: boolean;
+}
+
+export interface RouteReport {
+	/** SvelteKit route id (`/blog/[slug]`); `null` for requests that matched no route (404). */
+	id: string | null;
+	/** Requests counted since the dev server started, sub-requests included. */
+	requests: number;
+	verdict: Verdict;
+	/** Estimated post-GC memory (heap + external) kept per request, over the recent window. */
+	retainedBytesPerRequest: number;
+	/** The part of retainedBytesPerRequest outside the V8 heap (Buffers, ArrayBuffers). */
+	externalBytesPerRequest: number;
+	/** How many of this route's requests the estimate rests on. */
+	estimateRequests: number;
+	/** The route's request count when it was first flagged as `leak`, or null. */
+	firstFlaggedAt: number | null;
+	/** Live lingering handles attributed to the route (filled by handle tracking). */
+	handles: number;
+	/** Where the retained memory is allocated, most first. */
+	sources: SourceLocation[];
+	/** The route's own server file (+page.server, +server, +layout.server), relative to the app root. */
+	file: string | null;
+	last: RequestSummary | null;
+}
+
+export interface MemoryFigures {
+	heapUsed: number;
+	external: number;
+	arrayBuffers: number;
+}
+
+export interface Report {
+	version: 1;
+	/** Increments on every HMR edit of server code: estimates restart from there. */
+	epoch: number;
+	/** Post-GC samples taken so far, and the latest one. */
+	samples: number;
+	lastSample: (MemoryFigures & { at: number; gcMs: number }) | null;
+	routes: RouteReport[];
+}

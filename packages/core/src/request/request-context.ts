@@ -1,0 +1,16 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { MemoryFigures } from '../protocol.ts';
+
+/** One HTTP request as it passes through the dev server, from our middleware to its response. */
+export interface RequestContext {
+	method: string;
+	startedAt: number;
+	before: MemoryFigures;
+	/** Set when SvelteKit's handle runs: the request reached Kit (not a Vite module or asset request). */
+	route?: { id: string | null };
+	/** Set by the URL-matching fallback when the route hook could not be installed. */
+	fallbackRoute?: { id: string | null };
+}
+
+/** The request a piece of server code runs for; propagates into handle, load, actions and +server. */
+export const requestStorage = new AsyncLocalStorage<RequestContext>();

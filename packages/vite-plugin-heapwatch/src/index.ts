@@ -1,0 +1,108 @@
+import path from 'node:path';
+import type { Plugin, ViteDevServer } from 'vite';
+import { Monitor } from '@heapwatch/core';
+import { createLog, type Log } from './log.ts';
+import { resolveOptions, routeMatcher, type HeapwatchOptions, type ResolvedOptions } from './options.ts';
+import { matchRoute, readRouteTable, type RouteEntry } from './routes/route-table.ts';
+import { createScriptClassifier } from './routes/classify-script.ts';
+import { installBridge, routeHookPlugin } from './server/route-hook.ts';
+import { createBridge, createRequestMiddleware } from './server/request-tracking.ts';
+import { createReportMiddleware, REPORT_PATH } from './server/report-endpoint.ts';
+import { formatCleared, formatLeak } from './server/warnings.ts';
+
+export type { HeapwatchOptions } from './options.ts';
+export type { Report, RouteReport, Verdict, SourceLocation, RequestSummary } from '@heapwatch/core';
+
+/** How many of a route's measured requests (after warm-up) come before its first verdict. */
+const MIN_REQUESTS = 6;
+/** Mean bytes between sampled allocations: ~4 samples for a 64 KB leak per request. */
+const ALLOCATION_SAMPLING_INTERVAL = 16 * 1024;
+
+/**
+ * Finds server-side memory leaks in a SvelteKit app during `vite dev`: add `heapwatch()` to the
+ * plugins in vite.config. Nothing of it runs in `vite build` or `vite preview`.
+ */
+export function heapwatch(options?: HeapwatchOptions): Plugin[] {
+	const resolved = resolveOptions(options);
+	if (!resolved.enabled) return [];
+	const hook = { installed: false };
+	let current: Monitor | undefined;
+	return [
+		{
+			name: 'heapwatch',
+			apply: 'serve',
+			configureServer(server) {
+				current = startMonitoring(server, resolved, hook);
+			},
+			hotUpdate({ modules }) {
+				// An edit of server code re-evaluates modules: new instances, new warm-up.
+				if (this.environment.config.consumer === 'server' && modules.length > 0) current?.newEpoch();
+			}
+		},
+		routeHookPlugin(hook)
+	];
+}
+
+export default heapwatch;
+
+function startMonitoring(server: ViteDevServer, options: ResolvedOptions, hook: { installed: boolean }): Monitor {
+	const log = createLog(server.config.logger);
+	const root = server.config.root;
+	const onError = (error: unknown) => reportInternalError(log, error);
+
+	let table: RouteEntry[] = readRouteTable(root);
+	const routesDir = path.join(root, 'src', 'routes');
+	const refreshRoutes = (event: string, file: string) => {
+		if (event !== 'change' && file.startsWith(routesDir)) table = readRouteTable(root);
+	};
+	server.watcher.on('all', refreshRoutes);
+
+	const monitor = new Monitor({
+		leakThreshold: options.leakThreshold,
+		sampleInterval: options.sampleInterval,
+		warmupRequests: options.warmupRequests,
+		window: options.window,
+		minRequests: MIN_REQUESTS,
+		isIgnored: routeMatcher(options.ignoreRoutes),
+		fileOf: (id) => table.find((entry) => entry.id === id)?.file ?? null,
+		classifyScript: createScriptClassifier(root),
+		allocationSamplingInterval: ALLOCATION_SAMPLING_INTERVAL,
+		onError,
+		onVerdictChange(route) {
+			if (route.verdict === 'leak') log.warn(formatLeak(route));
+			else log.info(formatCleared(route));
+		}
+	});
+
+	const uninstallBridge = installBridge(createBridge(monitor, onError));
+	const routing = {
+		hookInstalled: () => hook.installed,
+		matchUrl(pathname: string) {
+			log.once('no-route-hook', 'error', NO_ROUTE_HOOK);
+			return matchRoute(table, pathname)?.id ?? null;
+		}
+	};
+	server.middlewares.use(createReportMiddleware(server.config.base, () => monitor.report()));
+	server.middlewares.use(createRequestMiddleware(monitor, routing, onError));
+	log.info(`measuring server memory per route: ${server.config.base}${REPORT_PATH}`);
+
+	let closed = false;
+	server.httpServer?.once('close', () => {
+		if (closed) return;
+		closed = true;
+		monitor.close();
+		uninstallBridge();
+		server.watcher.off('all', refreshRoutes);
+	});
+	return monitor;
+}
+
+const NO_ROUTE_HOOK =
+	"could not find SvelteKit's generated hooks module (.svelte-kit/generated/dev/server.js), so route ids are " +
+	'guessed by matching URLs against src/routes. Sub-requests and rerouted URLs may be misattributed. ' +
+	'Please report this with your @sveltejs/kit version.';
+
+function reportInternalError(log: Log, error: unknown) {
+	const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
+	log.once(`internal:${text.split('\n')[0]}`, 'error', `internal error (your app is unaffected; heapwatch carries on):\n${text}`);
+}

@@ -1,0 +1,54 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROUTE_OWN_FILE = /^\+(page\.server|server|page)\.[^.]+$/;
+const LAYOUT_FILE = /^\+layout(\.server)?\.[^.]+$/;
+const HOOKS_FILE = /^hooks\.server\.[^.]+$/;
+
+/**
+ * Maps the URL of a script on an allocation stack to what it belongs to: the route id for a route's
+ * own files (+page.server, +server, +page), `layout:<file>` and `hooks:<file>` for code that runs
+ * under many routes, undefined for anything else (libraries, Vite, Kit, your own modules, which
+ * count for the route that called them).
+ */
+export function createScriptClassifier(root: string, routesDir = 'src/routes', srcDir = 'src'): (url: string) => string | undefined {
+	const routesBase = path.join(root, routesDir) + path.sep;
+	const srcBase = path.join(root, srcDir) + path.sep;
+	const cache = new Map<string, string | undefined>();
+	return (url) => {
+		if (cache.has(url)) return cache.get(url);
+		const result = classify(toPath(url));
+		if (cache.size > 10_000) cache.clear();
+		cache.set(url, result);
+		return result;
+	};
+
+	function classify(file: string | undefined): string | undefined {
+		if (!file) return undefined;
+		const name = path.basename(file);
+		if (file.startsWith(routesBase)) {
+			const dir = path.dirname(file);
+			if (ROUTE_OWN_FILE.test(name)) return '/' + path.relative(routesBase, dir).split(path.sep).filter(Boolean).join('/');
+			if (LAYOUT_FILE.test(name)) return `layout:${relative(file)}`;
+			return undefined;
+		}
+		if (path.dirname(file) + path.sep === srcBase && HOOKS_FILE.test(name)) return `hooks:${relative(file)}`;
+		return undefined;
+	}
+
+	function relative(file: string) {
+		return path.relative(root, file).split(path.sep).join('/');
+	}
+}
+
+/** Script URLs are absolute paths (Vite's sourceURL, percent-encoded whitespace) or file:// URLs. */
+function toPath(url: string): string | undefined {
+	const clean = url.split('?')[0];
+	try {
+		if (clean.startsWith('file://')) return fileURLToPath(clean);
+		if (path.isAbsolute(clean)) return decodeURIComponent(clean);
+	} catch {
+		return undefined;
+	}
+	return undefined;
+}

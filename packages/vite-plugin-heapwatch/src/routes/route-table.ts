@@ -1,0 +1,73 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
+/** A SvelteKit route as the file system defines it. */
+export interface RouteEntry {
+	id: string;
+	/** The file most likely to hold its server code, relative to the app root. */
+	file: string | null;
+	pattern: RegExp;
+}
+
+// Server code first: that is where server-side leaks live.
+const FILE_PREFERENCE = ['+page.server', '+server', '+page', '+layout.server', '+layout'];
+const SCRIPT = /^\+(page|layout)(\.server)?\.(js|ts)$|^\+server\.(js|ts)$|^\+page\.svelte$/;
+
+/**
+ * Reads src/routes into route ids, their main file, and a URL pattern. Used for the route file in
+ * warnings, and as the fallback router when SvelteKit's own route id cannot be read.
+ */
+export function readRouteTable(root: string, routesDir = 'src/routes'): RouteEntry[] {
+	const base = path.join(root, routesDir);
+	const entries: RouteEntry[] = [];
+	const walk = (dir: string, segments: string[]) => {
+		let names: import('node:fs').Dirent[];
+		try {
+			names = readdirSync(dir, { withFileTypes: true });
+		} catch {
+			return;
+		}
+		const files = names.filter((n) => n.isFile() && SCRIPT.test(n.name)).map((n) => n.name);
+		if (files.length > 0) {
+			const id = '/' + segments.join('/');
+			const main = FILE_PREFERENCE.map((p) => files.find((f) => f.startsWith(p + '.'))).find(Boolean);
+			const file = main ? path.relative(root, path.join(dir, main)).split(path.sep).join('/') : null;
+			entries.push({ id, file, pattern: patternOf(segments) });
+		}
+		for (const n of names) if (n.isDirectory()) walk(path.join(dir, n.name), [...segments, n.name]);
+	};
+	walk(base, []);
+	// Most specific first: static segments beat parameters, parameters beat rest parameters.
+	return entries.sort((a, b) => specificity(b.id) - specificity(a.id));
+}
+
+function patternOf(segments: string[]): RegExp {
+	let source = '';
+	for (const segment of segments) {
+		if (/^\(.+\)$/.test(segment)) continue; // (group) segments are not part of the URL
+		if (/^\[\.\.\..+\]$/.test(segment)) source += '(?:/.*)?';
+		else if (/^\[\[.+\]\]$/.test(segment)) source += '(?:/[^/]+)?';
+		else source += '/' + segment.split(/\[[^\]]+\]/).map(escapeRegExp).join('[^/]+');
+	}
+	return new RegExp(`^${source || ''}/?$`);
+}
+
+function escapeRegExp(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function specificity(id: string): number {
+	let score = 0;
+	for (const segment of id.split('/')) {
+		if (segment.startsWith('[...')) score += 0;
+		else if (segment.startsWith('[')) score += 1;
+		else if (segment) score += 2;
+	}
+	return score;
+}
+
+/** The route a pathname would render, by file-system rules alone. */
+export function matchRoute(table: RouteEntry[], pathname: string): RouteEntry | undefined {
+	const clean = pathname.replace(/\/__data\.json$/, '') || '/';
+	return table.find((entry) => entry.pattern.test(clean));
+}

@@ -1,0 +1,92 @@
+import type { Connect } from 'vite';
+import type { ServerResponse } from 'node:http';
+import { requestStorage, type Monitor, type RequestContext } from '@heapwatch/core';
+import type { Bridge } from './route-hook.ts';
+
+export interface Routing {
+	/** Whether Kit's route hook is in place; when it is not, routes are matched by URL. */
+	hookInstalled(): boolean;
+	/** Fallback router: the route id for a pathname, null for 404, undefined when not a page. */
+	matchUrl(pathname: string): string | null | undefined;
+}
+
+/**
+ * The connect middleware that opens a request's measurement and closes it when the response ends.
+ * It runs before SvelteKit's own middleware, so `requestStorage.run(context, next)` makes the context
+ * visible to handle, load, actions and +server code. Vite's module and asset requests pass through
+ * too; they count as "in flight" (no GC while they run) but are only attributed if Kit handled them.
+ */
+export function createRequestMiddleware(monitor: Monitor, routing: Routing, onError: (error: unknown) => void): Connect.NextHandleFunction {
+	return function heapwatchRequestMiddleware(req, res, next) {
+		let hold: Promise<void> | undefined;
+		try {
+			hold = monitor.sampler.admit();
+		} catch (error) {
+			onError(error);
+		}
+		if (hold) void hold.then(start);
+		else start();
+
+		function start() {
+			let context: RequestContext;
+			try {
+				context = monitor.begin(req.method ?? 'GET');
+			} catch (error) {
+				onError(error);
+				return next();
+			}
+			let ended = false;
+			const end = () => {
+				if (ended) return;
+				ended = true;
+				try {
+					if (!context.route && !routing.hookInstalled()) attributeByUrl(context, req, res, routing);
+				} catch (error) {
+					onError(error);
+				}
+				monitor.end(context, res.statusCode);
+			};
+			res.once('finish', end);
+			res.once('close', end);
+			requestStorage.run(context, next);
+		}
+	};
+}
+
+function attributeByUrl(context: RequestContext, req: Connect.IncomingMessage, res: ServerResponse, routing: Routing) {
+	const type = String(res.getHeader('content-type') ?? '');
+	if (!/text\/html|application\/json/.test(type)) return;
+	const pathname = new URL(req.originalUrl ?? req.url ?? '/', 'http://localhost').pathname;
+	const id = routing.matchUrl(pathname);
+	if (id !== undefined) context.fallbackRoute = { id };
+}
+
+/** What the wrapped Kit `handle` calls: marks the request as Kit's, with its route id. */
+export function createBridge(monitor: Monitor, onError: (error: unknown) => void): Bridge {
+	return {
+		handle(input, handle) {
+			const context = requestStorage.getStore();
+			const { event } = input;
+			if (!context) return handle(input);
+			if (!event.isSubRequest) {
+				context.route = { id: event.route.id };
+				return handle(input);
+			}
+			const sub = monitor.beginSubRequest(event.request.method);
+			return requestStorage.run(sub, async () => {
+				let status = 500;
+				try {
+					const response = (await handle(input)) as Response | undefined;
+					status = response?.status ?? 200;
+					return response;
+				} finally {
+					try {
+						monitor.endSubRequest(event.route.id, sub, status);
+					} catch (error) {
+						onError(error);
+					}
+				}
+			});
+		}
+	};
+}

@@ -1,0 +1,9 @@
+declare global {
+	namespace App {
+		interface Locals {
+			scratch?: { id: string; index: number; score: number }[];
+		}
+	}
+}
+
+export {};

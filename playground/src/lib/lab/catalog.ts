@@ -1,0 +1,25 @@
+/** The leak lab: one route per leak pattern of the article, each beside a clean look-alike. */
+export interface LabEntry {
+	title: string;
+	/** A link that exercises the route; `{n}` is replaced by a fresh parameter. */
+	href: string;
+	leaks: boolean;
+	what: string;
+}
+
+export const lab: LabEntry[] = [
+	{ title: 'Unbounded module cache', href: '/lab/unbounded-cache/{n}', leaks: true, what: 'A module-level object keyed by params.id that only grows.' },
+	{ title: 'Map of promises', href: '/lab/promise-map/{n}', leaks: true, what: 'In-flight de-duplication that never deletes settled promises.' },
+	{ title: 'setInterval in load', href: '/lab/interval/{n}', leaks: true, what: 'Starts a polling interval on every request and never clears it.' },
+	{ title: 'Global store', href: '/lab/global-store/{n}', leaks: true, what: 'A module-level writable store that every request appends to.' },
+	{ title: 'Request log in handle', href: '/lab/request-log', leaks: true, what: 'hooks.server handle pushes every request into an array (switch it on here).' },
+	{ title: 'Listeners never removed', href: '/lab/listeners/{n}', leaks: true, what: 'Adds a listener to a module-level emitter per request.' },
+	{ title: 'Pool connection never released', href: '/lab/pool/{n}', leaks: true, what: 'Acquires a connection from a pool and forgets to release it.' },
+	{ title: 'Buffer cache', href: '/lab/buffer-cache/{n}', leaks: true, what: 'Keeps a Buffer per id: the growth is outside the JS heap.' },
+	{ title: 'LRU-bounded cache', href: '/lab/lru-cache/{n}', leaks: false, what: 'A cache of at most 16 entries: fills, then stays flat.' },
+	{ title: 'Lazy singleton', href: '/lab/singleton', leaks: false, what: 'Builds a large table once, on the first request.' },
+	{ title: 'Big transient allocation', href: '/lab/big-transient/{n}', leaks: false, what: 'Allocates megabytes per request and lets them go.' },
+	{ title: 'Cleared timer', href: '/lab/cleared-timer/{n}', leaks: false, what: 'A short interval that clears itself, and an awaited sleep.' },
+	{ title: 'Per-request WeakMap', href: '/lab/weakmap/{n}', leaks: false, what: 'Data keyed by the request object in a WeakMap.' },
+	{ title: 'Scoped event.locals', href: '/lab/locals/{n}', leaks: false, what: 'Per-request data on event.locals, set in handle.' }
+];
