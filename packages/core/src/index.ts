@@ -6,6 +6,6 @@ export { nextVerdict, type VerdictOptions } from './estimator/verdict.ts';
 export { solveNnls } from './estimator/nnls.ts';
 export { RingBuffer } from './ring-buffer.ts';
 export { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend.ts';
-export type { ClassifyScript } from './heap/allocation-sampler.ts';
+export type { ClassifyScript, LiveBytes } from './heap/allocation-sampler.ts';
 export type { RouteEstimate } from './estimator/verdict.ts';
 export type { Verdict, SourceLocation, RequestSummary, RouteReport, MemoryFigures, Report } from './protocol.ts';

@@ -1,6 +1,7 @@
-import { readMemory, retainedTotal } from './heap/memory.ts';
+import { readMemory } from './heap/memory.ts';
+import { forceMinorGc } from './heap/gc.ts';
 import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
-import { AllocationSampler, type ClassifyScript } from './heap/allocation-sampler.ts';
+import { AllocationSampler, type ClassifyScript, type LiveBytes } from './heap/allocation-sampler.ts';
 import { RetentionEstimator, type RetentionEstimate } from './estimator/retention-estimator.ts';
 import { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend.ts';
 import { nextVerdict, type RouteEstimate } from './estimator/verdict.ts';
@@ -35,11 +36,19 @@ interface RouteState {
 	epochRequests: number;
 	verdict: Verdict;
 	trend: LiveBytesTrend;
+	/** Sampled bytes of this route that appeared or died, summed over the epoch. */
+	turnover: number;
 	estimate: RouteEstimate | undefined;
 	firstFlaggedAt: number | null;
 	last: RequestSummary | null;
 	changedSinceEstimate: boolean;
 }
+
+/**
+ * A request that grew ArrayBuffer memory by this much gets a minor GC (well under a millisecond) to
+ * see how much of it outlived the request: memory outside the V8 heap that sampling cannot see.
+ */
+const BUFFER_CHECK_BYTES = 8 * 1024;
 
 /** Route ids come from the file system, so this only guards against something odd upstream. */
 const MAX_ROUTES = 1000;
@@ -60,10 +69,12 @@ export class Monitor {
 	#lastSample: HeapSample | null = null;
 	#baseline: (HeapSample & { epoch: number }) | null = null;
 	#pendingCounts = new Map<string, number>();
+	#pendingSurvivors = new Map<string, number>();
 	#pendingWarm = false;
+	#started = 0;
 	#allocations: AllocationSampler | undefined;
 	/** Live sampled bytes per key at the previous sample of this epoch. */
-	#lastLive: Map<string, number> | null = null;
+	#lastLive: Map<string, LiveBytes> | null = null;
 
 	constructor(options: MonitorOptions) {
 		this.#options = options;
@@ -89,18 +100,24 @@ export class Monitor {
 	/** A request entered the dev server. Call end() when its response finished or closed. */
 	begin(method: string): RequestContext {
 		this.sampler.started();
-		return this.beginSubRequest(method);
+		return { ...this.beginSubRequest(method), startedAlone: this.sampler.inFlight === 1 };
 	}
 
 	/** An `event.fetch` to the app itself, handled in-process inside its parent: not a new request in flight. */
 	beginSubRequest(method: string): RequestContext {
-		return { method, startedAt: performance.now(), before: readMemory() };
+		return { method, startedAt: performance.now(), before: readMemory(), sequence: ++this.#started, startedAlone: false };
 	}
 
 	end(context: RequestContext, status: number): void {
 		try {
 			const route = context.route ?? context.fallbackRoute;
-			if (route) this.#record(route.id, this.#summarize(context, status, false));
+			if (route) {
+				const summary = this.#summarize(context, status, false);
+				this.#record(route.id, summary);
+				if (summary.arrayBuffersDeltaBytes >= BUFFER_CHECK_BYTES && context.startedAlone && context.sequence === this.#started) {
+					this.#measureBufferSurvivors(keyOf(route.id), context);
+				}
+			}
 		} finally {
 			this.sampler.ended();
 		}
@@ -117,10 +134,12 @@ export class Monitor {
 		this.#baseline = null;
 		this.#lastLive = null;
 		this.#pendingCounts.clear();
+		this.#pendingSurvivors.clear();
 		this.#pendingWarm = false;
 		for (const route of this.#routes.values()) {
 			route.epochRequests = 0;
 			route.trend.clear();
+			route.turnover = 0;
 		}
 	}
 
@@ -163,7 +182,7 @@ export class Monitor {
 		let route = this.#routes.get(key);
 		if (!route) {
 			if (this.#routes.size >= MAX_ROUTES) return;
-			route = { id, requests: 0, epochRequests: 0, verdict: 'warming', trend: new LiveBytesTrend(), estimate: undefined, firstFlaggedAt: null, last: null, changedSinceEstimate: false };
+			route = { id, requests: 0, epochRequests: 0, verdict: 'warming', trend: new LiveBytesTrend(), turnover: 0, estimate: undefined, firstFlaggedAt: null, last: null, changedSinceEstimate: false };
 			this.#routes.set(key, route);
 		}
 		route.requests++;
@@ -185,14 +204,15 @@ export class Monitor {
 			let attributed = 0;
 			if (live && this.#lastLive) {
 				for (const key of new Set([...live.keys(), ...this.#lastLive.keys()])) {
-					attributed += (live.get(key) ?? 0) - (this.#lastLive.get(key) ?? 0);
+					attributed += (live.get(key)?.live ?? 0) - (this.#lastLive.get(key)?.live ?? 0);
 				}
 			}
 			this.#estimator.add({
 				epoch: this.#epoch,
-				deltaBytes: retainedTotal(sample) - retainedTotal(baseline) - attributed,
+				unattributedHeapBytes: sample.heapUsed - baseline.heapUsed - attributed,
 				externalDeltaBytes: sample.external - baseline.external,
 				counts: this.#pendingCounts,
+				bufferSurvivors: this.#pendingSurvivors,
 				warm: this.#pendingWarm
 			});
 		}
@@ -200,12 +220,15 @@ export class Monitor {
 		this.#lastLive = live ?? null;
 		if (live) {
 			for (const [key, route] of this.#routes) {
+				const bytes = live.get(key);
+				route.turnover += bytes?.turnover ?? 0;
 				if (route.epochRequests >= this.#options.warmupRequests && route.epochRequests > 0) {
-					route.trend.add(route.epochRequests, live.get(key) ?? 0);
+					route.trend.add({ requests: route.epochRequests, liveBytes: bytes?.live ?? 0, turnover: route.turnover });
 				}
 			}
 		}
 		this.#pendingCounts = new Map();
+		this.#pendingSurvivors = new Map();
 		this.#pendingWarm = false;
 		this.#updateVerdicts();
 	}
@@ -226,7 +249,13 @@ export class Monitor {
 		}
 	}
 
-	#readLiveBytes(): Map<string, number> | undefined {
+	#measureBufferSurvivors(key: string, context: RequestContext): void {
+		forceMinorGc();
+		const kept = Math.max(0, readMemory().arrayBuffers - context.before.arrayBuffers);
+		this.#pendingSurvivors.set(key, (this.#pendingSurvivors.get(key) ?? 0) + kept);
+	}
+
+	#readLiveBytes(): Map<string, LiveBytes> | undefined {
 		if (!this.#allocations) return undefined;
 		try {
 			return this.#allocations.liveBytesByKey();
@@ -254,17 +283,21 @@ export class Monitor {
 }
 
 /**
- * The route's own allocations (sampled, exact in kind) plus its share of what sampling cannot see
- * (regression on request counts). A regression coefficient held at zero adds no noise.
+ * The route's own allocations (sampled, exact in kind), its share of heap growth that sampling could
+ * not place, and the Buffers it keeps. A regression coefficient held at zero adds no noise.
  */
-function combine(trend: TrendEstimate | undefined, residual: RetentionEstimate | undefined): RouteEstimate | undefined {
-	if (!trend && !residual) return undefined;
-	const residualBytes = residual?.bytesPerRequest ?? 0;
-	const residualError = residualBytes > 0 ? residual!.standardError : 0;
+function combine(trend: TrendEstimate | undefined, rest: RetentionEstimate | undefined): RouteEstimate | undefined {
+	if (!trend && !rest) return undefined;
+	const heapRest = rest?.heapBytesPerRequest ?? 0;
+	const external = rest?.externalBytesPerRequest ?? 0;
 	return {
-		bytesPerRequest: (trend?.bytesPerRequest ?? 0) + residualBytes,
-		standardError: Math.hypot(trend?.standardError ?? 0, residualError),
-		externalBytesPerRequest: residual?.externalBytesPerRequest ?? 0,
-		requests: trend?.requests ?? residual!.requests
+		bytesPerRequest: (trend?.bytesPerRequest ?? 0) + heapRest + external,
+		standardError: Math.hypot(
+			trend?.standardError ?? 0,
+			heapRest > 0 ? rest!.heapStandardError : 0,
+			external > 0 ? rest!.externalStandardError : 0
+		),
+		externalBytesPerRequest: external,
+		requests: trend?.requests ?? rest!.requests
 	};
 }

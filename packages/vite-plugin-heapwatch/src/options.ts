@@ -6,9 +6,9 @@ export interface HeapwatchOptions {
 	 */
 	enabled?: boolean;
 	/**
-	 * Post-GC bytes a route may keep per request before it is reported as leaking. Clean SvelteKit
-	 * routes drift by 0.2-3 KB per request in dev (Vite, Kit and JIT bookkeeping).
-	 * @default 4096
+	 * Post-GC bytes a route may keep per request before it is reported as leaking. Clean routes of
+	 * the playground measure 0-1 KB per request (see BENCHMARKS.md).
+	 * @default 2048
 	 */
 	leakThreshold?: number;
 	/**
@@ -42,7 +42,7 @@ export type ResolvedOptions = Required<HeapwatchOptions>;
 
 export const defaults: ResolvedOptions = {
 	enabled: true,
-	leakThreshold: 4096,
+	leakThreshold: 2048,
 	sampleInterval: 1000,
 	warmupRequests: 2,
 	window: 20,

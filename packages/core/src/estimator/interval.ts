@@ -5,10 +5,12 @@
  */
 export interface Interval {
 	epoch: number;
-	/** Change of heapUsed + external between the two post-GC samples. */
-	deltaBytes: number;
-	/** Change of external alone (Buffers, ArrayBuffers). */
+	/** Change of heapUsed between the two samples, less what allocation sampling attributed to a source. */
+	unattributedHeapBytes: number;
+	/** Change of external memory (Buffers, ArrayBuffers) between the two samples. */
 	externalDeltaBytes: number;
+	/** Per route key: ArrayBuffer bytes that survived a minor GC right after its requests (those that ran alone). */
+	bufferSurvivors: Map<string, number>;
 	/** Completed requests per route key in the interval. */
 	counts: Map<string, number>;
 	/** True when the interval holds a warm-up request: its delta says nothing about leaks. */

@@ -3,21 +3,30 @@ import { RingBuffer } from '../ring-buffer.ts';
 export interface TrendEstimate {
 	/** Growth of the route's sampled live bytes per request of the route. */
 	bytesPerRequest: number;
-	/** Sampling noise of that figure: each sample stands for about `samplingInterval` bytes. */
+	/** Standard error of the slope: scatter around the line, and never below the sampling noise. */
 	standardError: number;
 	requests: number;
+	points: number;
+}
+
+interface Point {
+	requests: number;
+	liveBytes: number;
+	/** Sampled bytes that appeared or died so far: the sampling noise of a change grows with it. */
+	turnover: number;
 }
 
 /**
  * A route's live sampled bytes (allocations whose stack runs through its own files and are still
- * alive after GC) against its request count. The slope over the recent window is what each request
- * leaves behind; a cache that stopped growing has a flat line, whatever its size.
+ * alive after GC) against its request count. The least-squares slope over the recent window is what
+ * each request leaves behind; a cache that stopped growing has a flat line, whatever its size. One
+ * transient object that happens to be alive at a sample moves one point, not the slope.
  */
 export class LiveBytesTrend {
-	#points = new RingBuffer<{ requests: number; liveBytes: number }>(128);
+	#points = new RingBuffer<Point>(128);
 
-	add(requests: number, liveBytes: number): void {
-		this.#points.push({ requests, liveBytes });
+	add(point: Point): void {
+		this.#points.push(point);
 	}
 
 	clear(): void {
@@ -25,20 +34,31 @@ export class LiveBytesTrend {
 	}
 
 	estimate(window: number, samplingInterval: number): TrendEstimate | undefined {
-		let newest: { requests: number; liveBytes: number } | undefined;
-		let reference: typeof newest;
+		const points: Point[] = [];
 		for (const point of this.#points.newestFirst()) {
-			newest ??= point;
-			reference = point;
-			if (newest.requests - point.requests >= window) break;
+			points.push(point);
+			if (points[0].requests - point.requests >= window) break;
 		}
-		if (!newest || !reference || newest.requests === reference.requests) return undefined;
-		const requests = newest.requests - reference.requests;
-		const growth = newest.liveBytes - reference.liveBytes;
-		return {
-			bytesPerRequest: growth / requests,
-			standardError: Math.sqrt(Math.abs(growth) * samplingInterval + samplingInterval ** 2) / requests,
-			requests
-		};
+		if (points.length < 2) return undefined;
+		const requests = points[0].requests - points[points.length - 1].requests;
+		if (requests === 0) return undefined;
+
+		const n = points.length;
+		const meanX = points.reduce((sum, p) => sum + p.requests, 0) / n;
+		const meanY = points.reduce((sum, p) => sum + p.liveBytes, 0) / n;
+		let sxx = 0;
+		let sxy = 0;
+		for (const p of points) {
+			sxx += (p.requests - meanX) ** 2;
+			sxy += (p.requests - meanX) * (p.liveBytes - meanY);
+		}
+		const slope = sxy / sxx;
+		let rss = 0;
+		for (const p of points) rss += (p.liveBytes - meanY - slope * (p.requests - meanX)) ** 2;
+		// With two points the line fits exactly: only the sampling noise is known.
+		const scatter = n > 2 ? Math.sqrt(rss / (n - 2) / sxx) : 0;
+		const turnover = points[0].turnover - points[n - 1].turnover;
+		const samplingNoise = Math.sqrt((turnover + samplingInterval) * samplingInterval) / requests;
+		return { bytesPerRequest: slope, standardError: Math.max(scatter, samplingNoise), requests, points: n };
 	}
 }

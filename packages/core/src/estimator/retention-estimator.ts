@@ -3,12 +3,12 @@ import type { Interval } from './interval.ts';
 import { solveNnls } from './nnls.ts';
 
 export interface RetentionEstimate {
-	/** Post-GC bytes (heap + external) kept per request of the route. */
-	bytesPerRequest: number;
-	/** One standard error of bytesPerRequest; Infinity while routes cannot be told apart. */
-	standardError: number;
-	/** External (Buffer) bytes kept per request: the part of bytesPerRequest outside the V8 heap. */
+	/** Heap kept per request that allocation sampling could not place, by regression on request counts. */
+	heapBytesPerRequest: number;
+	heapStandardError: number;
+	/** External memory (Buffers) kept per request. */
 	externalBytesPerRequest: number;
+	externalStandardError: number;
 	/** The route's requests the estimate rests on. */
 	requests: number;
 	intervals: number;
@@ -24,10 +24,12 @@ export interface EstimatorOptions {
 }
 
 /**
- * Estimates per-route retention by regressing each interval's heap change on the routes' request
- * counts in it (non-negative least squares). Each route is estimated over its own recent window, so a
- * cache that filled up and went flat stops counting after `window` requests, while the other routes
- * in those intervals are solved for at the same time and take their own share.
+ * Estimates what allocation sampling cannot see, per route, from the intervals between post-GC
+ * samples (non-negative least squares, each route over its own recent window):
+ * - unattributed heap growth, regressed on the routes' request counts;
+ * - external growth, regressed on the Buffer bytes each route's requests kept past a minor GC. A
+ *   Buffer cache that only replaces entries keeps bytes past the minor GC but not past the major
+ *   one, and gets a coefficient near zero.
  */
 export class RetentionEstimator {
 	#intervals: RingBuffer<Interval>;
@@ -53,29 +55,48 @@ export class RetentionEstimator {
 		for (const interval of this.#intervals.newestFirst()) {
 			if (interval.epoch !== epoch) break;
 			if (interval.warm) continue;
-			const count = interval.counts.get(route) ?? 0;
 			chosen.push(interval);
-			requests += count;
+			requests += interval.counts.get(route) ?? 0;
 			for (const key of interval.counts.keys()) if (!columns.has(key)) columns.set(key, columns.size);
 			const enoughRows = chosen.length >= Math.max(this.#options.minIntervals, columns.size + 2);
 			if (requests >= this.#options.window && enoughRows) break;
 		}
 		if (requests === 0 || !columns.has(route)) return undefined;
-
-		const rows = chosen.map((interval) => {
-			const row = new Float64Array(columns.size);
-			for (const [key, count] of interval.counts) row[columns.get(key)!] = count;
-			return row;
-		});
 		const index = columns.get(route)!;
-		const total = solveNnls(rows, chosen.map((interval) => interval.deltaBytes));
-		const external = solveNnls(rows, chosen.map((interval) => interval.externalDeltaBytes));
+
+		// More unknowns than intervals: the count regression cannot tell routes apart yet, so it adds
+		// nothing rather than noise.
+		const heapDetermined = chosen.length >= columns.size + 2;
+		const heap = solveNnls(
+			chosen.map((interval) => row(columns, interval.counts)),
+			chosen.map((interval) => interval.unattributedHeapBytes)
+		);
+		const buffers = solveNnls(
+			chosen.map((interval) => row(columns, interval.bufferSurvivors)),
+			chosen.map((interval) => interval.externalDeltaBytes)
+		);
+		let survivors = 0;
+		for (const interval of chosen) survivors += interval.bufferSurvivors.get(route) ?? 0;
+		const survivorsPerRequest = survivors / requests;
+		// Most of what outlived the minor GC must outlive the major one too: a large transient Buffer that
+		// happened to be promoted to the old generation survives the former but not the latter.
+		const keptBuffers = survivors > 0 && buffers.coefficients[index] >= 0.5;
 		return {
-			bytesPerRequest: total.coefficients[index],
-			standardError: total.standardErrors[index],
-			externalBytesPerRequest: external.coefficients[index],
+			heapBytesPerRequest: heapDetermined ? heap.coefficients[index] : 0,
+			heapStandardError: heapDetermined ? heap.standardErrors[index] : 0,
+			externalBytesPerRequest: keptBuffers ? buffers.coefficients[index] * survivorsPerRequest : 0,
+			externalStandardError: keptBuffers ? buffers.standardErrors[index] * survivorsPerRequest : 0,
 			requests,
 			intervals: chosen.length
 		};
 	}
+}
+
+function row(columns: Map<string, number>, values: Map<string, number>): Float64Array {
+	const result = new Float64Array(columns.size);
+	for (const [key, value] of values) {
+		const column = columns.get(key);
+		if (column !== undefined) result[column] = value;
+	}
+	return result;
 }

@@ -9,6 +9,19 @@ interface CallFrame {
 	columnNumber: number;
 }
 
+interface Sample {
+	size: number;
+	nodeId: number;
+	ordinal: number;
+}
+
+/** Per key: sampled bytes alive now, and the sampled bytes that appeared or died since the last read. */
+export interface LiveBytes {
+	live: number;
+	/** Each sample stands for ~samplingInterval bytes, so the noise of a change grows with this. */
+	turnover: number;
+}
+
 interface ProfileNode {
 	id: number;
 	callFrame: CallFrame;
@@ -36,6 +49,8 @@ export class AllocationSampler {
 	#scripts = new Map<string, string>();
 	#classify: ClassifyScript;
 	#keyOfNode = new Map<number, string | null>();
+	/** The previous read's live samples, by ordinal: what appears or disappears between reads. */
+	#previous = new Map<number, { key: string; size: number }>();
 
 	constructor(classify: ClassifyScript, samplingInterval: number) {
 		this.#classify = classify;
@@ -52,16 +67,34 @@ export class AllocationSampler {
 	}
 
 	/** Live sampled bytes per key. Call right after a full GC so that only retained objects remain. */
-	liveBytesByKey(): Map<string, number> {
-		const profile = this.#post('HeapProfiler.getSamplingProfile') as { profile: { head: ProfileNode } };
-		const totals = new Map<string, number>();
-		const stack: { node: ProfileNode; key: string | undefined }[] = [{ node: profile.profile.head, key: undefined }];
+	liveBytesByKey(): Map<string, LiveBytes> {
+		const { profile } = this.#post('HeapProfiler.getSamplingProfile') as { profile: { head: ProfileNode; samples: Sample[] } };
+		const keyOfNode = new Map<number, string>();
+		const stack: { node: ProfileNode; key: string | undefined }[] = [{ node: profile.head, key: undefined }];
 		while (stack.length > 0) {
 			const { node, key: inherited } = stack.pop()!;
 			const key = this.#keyOf(node) ?? inherited;
-			if (key !== undefined && node.selfSize > 0) totals.set(key, (totals.get(key) ?? 0) + node.selfSize);
+			if (key !== undefined) keyOfNode.set(node.id, key);
 			for (const child of node.children) stack.push({ node: child, key });
 		}
+
+		const totals = new Map<string, LiveBytes>();
+		const entry = (key: string) => {
+			let total = totals.get(key);
+			if (!total) totals.set(key, (total = { live: 0, turnover: 0 }));
+			return total;
+		};
+		const current = new Map<number, { key: string; size: number }>();
+		for (const sample of profile.samples) {
+			const key = keyOfNode.get(sample.nodeId);
+			if (key === undefined) continue;
+			current.set(sample.ordinal, { key, size: sample.size });
+			const total = entry(key);
+			total.live += sample.size;
+			if (!this.#previous.has(sample.ordinal)) total.turnover += sample.size;
+		}
+		for (const [ordinal, gone] of this.#previous) if (!current.has(ordinal)) entry(gone.key).turnover += gone.size;
+		this.#previous = current;
 		return totals;
 	}
 
@@ -77,7 +110,7 @@ export class AllocationSampler {
 		let key = this.#keyOfNode.get(node.id);
 		if (key === undefined) {
 			const url = node.callFrame.url || this.#scripts.get(node.callFrame.scriptId) || '';
-			key = (url && this.#classify(url)) ?? null;
+			key = (url ? this.#classify(url) : undefined) ?? null;
 			if (this.#keyOfNode.size >= MAX_SCRIPTS * 4) this.#keyOfNode.clear();
 			this.#keyOfNode.set(node.id, key);
 		}

@@ -23,8 +23,8 @@ export interface IdleSamplerOptions {
  * forced GC costs tens of milliseconds, and a sample taken mid-request would split that request's
  * memory across two intervals.
  *
- * Under continuous traffic there may never be an idle moment. Once a sample is overdue by a full
- * interval, new requests are held (for at most maxHoldMs) until those in flight finish, the sample is
+ * Under continuous traffic there may never be an idle moment. Once a sample is due, new requests are
+ * held (for at most maxHoldMs) until those in flight finish, the sample is
  * taken, and the held requests go on.
  */
 export class IdleSampler {
@@ -49,7 +49,7 @@ export class IdleSampler {
 	/** Resolves when the request may start; undefined (no await needed) in the common case. */
 	admit(): Promise<void> | undefined {
 		if (this.#hold) return this.#hold.promise;
-		const overdue = Date.now() - this.#lastSampleAt >= 2 * this.#options.intervalMs;
+		const overdue = Date.now() - this.#lastSampleAt >= this.#options.intervalMs;
 		const mayHold = !this.#closed && Date.now() >= this.#noHoldUntil;
 		if (this.#dirty && this.#inFlight > 0 && overdue && mayHold) {
 			this.#startHold();
@@ -80,8 +80,13 @@ export class IdleSampler {
 	}
 
 	#schedule(): void {
-		if (this.#closed || this.#timer) return;
-		const wait = Math.max(0, this.#lastSampleAt + this.#options.intervalMs - Date.now());
+		if (this.#closed) return;
+		// Requests are being held for this sample: take it as soon as the finishing response settles.
+		const wait = this.#hold ? 0 : Math.max(0, this.#lastSampleAt + this.#options.intervalMs - Date.now());
+		if (this.#timer) {
+			if (wait > 0) return;
+			clearTimeout(this.#timer);
+		}
 		// setImmediate-like ordering is not enough: 'finish' listeners of the same response still run
 		// after us, so a zero delay timer lets them settle first.
 		this.#timer = this.#options.detach(() =>
@@ -107,7 +112,7 @@ export class IdleSampler {
 		const promise = new Promise<void>((resolve) => (release = resolve));
 		const timeout = this.#options.detach(() =>
 			setTimeout(() => {
-				this.#noHoldUntil = Date.now() + 4 * this.#options.intervalMs;
+				this.#noHoldUntil = Date.now() + this.#options.intervalMs;
 				this.#releaseHold();
 			}, this.#options.maxHoldMs).unref()
 		);

@@ -3,16 +3,18 @@ export interface LabEntry {
 	title: string;
 	/** A link that exercises the route; `{n}` is replaced by a fresh parameter. */
 	href: string;
-	leaks: boolean;
+	/** What heapwatch should say about its heap: `handles` leaks timers, not memory; `switch` only when switched on. */
+	leaks: boolean | 'handles' | 'switch';
 	what: string;
 }
 
 export const lab: LabEntry[] = [
 	{ title: 'Unbounded module cache', href: '/lab/unbounded-cache/{n}', leaks: true, what: 'A module-level object keyed by params.id that only grows.' },
+	{ title: 'Small unbounded cache', href: '/lab/small-cache/{n}', leaks: true, what: 'The same mistake with small entries: about 4.5 KB per new id.' },
 	{ title: 'Map of promises', href: '/lab/promise-map/{n}', leaks: true, what: 'In-flight de-duplication that never deletes settled promises.' },
-	{ title: 'setInterval in load', href: '/lab/interval/{n}', leaks: true, what: 'Starts a polling interval on every request and never clears it.' },
+	{ title: 'setInterval in load', href: '/lab/interval/{n}', leaks: 'handles', what: 'Starts a polling interval on every request and never clears it.' },
 	{ title: 'Global store', href: '/lab/global-store/{n}', leaks: true, what: 'A module-level writable store that every request appends to.' },
-	{ title: 'Request log in handle', href: '/lab/request-log', leaks: true, what: 'hooks.server handle pushes every request into an array (switch it on here).' },
+	{ title: 'Request log in handle', href: '/lab/request-log', leaks: 'switch', what: 'hooks.server handle pushes every request into an array (switch it on here).' },
 	{ title: 'Listeners never removed', href: '/lab/listeners/{n}', leaks: true, what: 'Adds a listener to a module-level emitter per request.' },
 	{ title: 'Pool connection never released', href: '/lab/pool/{n}', leaks: true, what: 'Acquires a connection from a pool and forgets to release it.' },
 	{ title: 'Buffer cache', href: '/lab/buffer-cache/{n}', leaks: true, what: 'Keeps a Buffer per id: the growth is outside the JS heap.' },

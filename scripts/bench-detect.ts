@@ -1,0 +1,82 @@
+/**
+ * Detection benchmark: drives the playground's leak lab with two traffic profiles and prints, per
+ * route, the final verdict and the request count at which a leak was first flagged.
+ *
+ *   pnpm bench:detect [--rounds 60]
+ *
+ * browsing:   every lab route once per round in random order, fresh params, ~250 ms between rounds
+ * continuous: 4 concurrent clients, no pauses, the same number of requests per route
+ * Results are written to bench-results/detect-<profile>.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { lab, type LabEntry } from '../playground/src/lib/lab/catalog.ts';
+import { repoRoot, startDevServer } from './lib/dev-server.ts';
+import { fresh, get, report, shuffle, sleep } from './lib/traffic.ts';
+
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '60' }, profile: { type: 'string' } } });
+const rounds = Number(values.rounds);
+const profiles = values.profile ? [values.profile] : ['browsing', 'continuous'];
+const routeIdOf = (entry: LabEntry) => entry.href.replace('{n}', '[id]');
+
+interface Row {
+	route: string;
+	expected: string;
+	verdict: string;
+	requests: number;
+	firstFlaggedAt: number | null;
+	retainedKBPerRequest: number;
+}
+
+async function run(profile: string) {
+	const server = await startDevServer();
+	const started = performance.now();
+	try {
+		if (profile === 'browsing') {
+			for (let round = 0; round < rounds; round++) {
+				for (const entry of shuffle(lab)) await get(server.url, fresh(entry.href));
+				await sleep(250);
+			}
+		} else {
+			const queue = Array.from({ length: rounds }, () => shuffle(lab)).flat();
+			const client = async () => {
+				for (let entry = queue.shift(); entry; entry = queue.shift()) await get(server.url, fresh(entry.href));
+			};
+			await Promise.all([client(), client(), client(), client()]);
+		}
+		// Let the last idle sample land.
+		await sleep(1500);
+		const final = await report(server.url);
+		const rows: Row[] = lab.map((entry) => {
+			const route = final.routes.find((r) => r.id === routeIdOf(entry));
+			return {
+				route: routeIdOf(entry),
+				expected: entry.leaks === true ? 'leak' : entry.leaks === false ? 'ok' : `ok (${entry.leaks})`,
+				verdict: route?.verdict ?? 'missing',
+				requests: route?.requests ?? 0,
+				firstFlaggedAt: route?.firstFlaggedAt ?? null,
+				retainedKBPerRequest: Math.round((route?.retainedBytesPerRequest ?? 0) / 102.4) / 10
+			};
+		});
+		const warnings = (server.output().match(/retains ~/g) ?? []).length;
+		return { profile, rounds, seconds: Math.round((performance.now() - started) / 100) / 10, samples: final.samples, warnings, rows };
+	} finally {
+		await server.stop();
+	}
+}
+
+const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+mkdirSync(path.join(repoRoot, 'bench-results'), { recursive: true });
+for (const profile of profiles) {
+	const result = await run(profile);
+	console.log(`\n${profile}: ${rounds} rounds in ${result.seconds} s, ${result.samples} post-GC samples, ${result.warnings} leak warnings (${machine})`);
+	console.table(result.rows);
+	const leaks = result.rows.filter((r) => r.expected === 'leak');
+	const falseLeaks = result.rows.filter((r) => r.expected !== 'leak' && r.verdict === 'leak');
+	console.log(`leaks flagged: ${leaks.filter((r) => r.verdict === 'leak' || r.firstFlaggedAt !== null).length}/${leaks.length}; clean routes ending as leak: ${falseLeaks.length}`);
+	const file = path.join(repoRoot, 'bench-results', `detect-${profile}.json`);
+	writeFileSync(file, JSON.stringify({ machine, date: new Date().toISOString(), ...result }, null, 2));
+	console.log(`saved ${path.relative(repoRoot, file)}`);
+}

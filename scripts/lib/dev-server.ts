@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const playgroundDir = path.join(repoRoot, 'playground');
+
+export interface DevServer {
+	url: string;
+	/** Everything the server printed so far, ANSI colours stripped. */
+	output(): string;
+	stop(): Promise<void>;
+}
+
+const ANSI = /\x1b\[[0-9;]*m/g;
+
+async function freePort(): Promise<number> {
+	const server = createServer().listen(0, '127.0.0.1');
+	await once(server, 'listening');
+	const { port } = server.address() as { port: number };
+	server.close();
+	return port;
+}
+
+/**
+ * Starts `vite dev` in a child process, as a user would, so that the heap it measures holds the dev
+ * server and nothing of the caller's. Resolves once the server answers HTTP.
+ */
+export async function startDevServer(options: { cwd?: string; args?: string[]; env?: Record<string, string> } = {}): Promise<DevServer> {
+	const cwd = options.cwd ?? playgroundDir;
+	const port = await freePort();
+	const vite = path.join(cwd, 'node_modules', 'vite', 'bin', 'vite.js');
+	const child = spawn(process.execPath, [vite, 'dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1', ...(options.args ?? [])], {
+		cwd,
+		env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout.on('data', (chunk) => (output += String(chunk).replace(ANSI, '')));
+	child.stderr.on('data', (chunk) => (output += String(chunk).replace(ANSI, '')));
+	const exited = once(child, 'exit');
+	const url = `http://127.0.0.1:${port}`;
+	const deadline = Date.now() + 30_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`vite dev exited with ${child.exitCode}:\n${output}`);
+		if (Date.now() > deadline) {
+			child.kill();
+			throw new Error(`vite dev did not answer on ${url} within 30 s:\n${output}`);
+		}
+		try {
+			await fetch(`${url}/__heapwatch/report.json`);
+			break;
+		} catch {
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+	}
+	return {
+		url,
+		output: () => output,
+		async stop() {
+			if (child.exitCode === null) {
+				child.kill('SIGTERM');
+				const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+				await exited;
+				clearTimeout(timer);
+			}
+		}
+	};
+}
