@@ -6,6 +6,7 @@ import { RetentionEstimator, type RetentionEstimate } from './estimator/retentio
 import { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend.ts';
 import { nextVerdict, type RouteEstimate } from './estimator/verdict.ts';
 import { requestStorage, type RequestContext } from './request/request-context.ts';
+import { RingBuffer } from './ring-buffer.ts';
 import type { Report, RequestSummary, RouteReport, Verdict } from './protocol.ts';
 
 export interface MonitorOptions {
@@ -50,6 +51,9 @@ interface RouteState {
  */
 const BUFFER_CHECK_BYTES = 8 * 1024;
 
+/** Post-GC samples kept for sparklines: two minutes at the default interval. */
+const HISTORY_LENGTH = 120;
+
 /** Route ids come from the file system, so this only guards against something odd upstream. */
 const MAX_ROUTES = 1000;
 const NOT_FOUND_KEY = '(404)';
@@ -67,6 +71,7 @@ export class Monitor {
 	#epoch = 0;
 	#samples = 0;
 	#lastSample: HeapSample | null = null;
+	#history = new RingBuffer<{ at: number; heapUsed: number; external: number }>(HISTORY_LENGTH);
 	#baseline: (HeapSample & { epoch: number }) | null = null;
 	#pendingCounts = new Map<string, number>();
 	#pendingSurvivors = new Map<string, number>();
@@ -155,6 +160,7 @@ export class Monitor {
 			epoch: this.#epoch,
 			samples: this.#samples,
 			lastSample: last && { heapUsed: last.heapUsed, external: last.external, arrayBuffers: last.arrayBuffers, at: last.at, gcMs: last.gcMs },
+			history: [...this.#history.newestFirst()].reverse(),
 			routes
 		};
 	}
@@ -196,6 +202,7 @@ export class Monitor {
 	#onSample(sample: HeapSample): void {
 		this.#samples++;
 		this.#lastSample = sample;
+		this.#history.push({ at: sample.at, heapUsed: sample.heapUsed, external: sample.external });
 		const live = this.#readLiveBytes();
 		const baseline = this.#baseline;
 		if (baseline && baseline.epoch === this.#epoch && this.#pendingCounts.size > 0) {
@@ -277,7 +284,8 @@ export class Monitor {
 			handles: 0,
 			sources: [],
 			file: this.#options.fileOf(route.id),
-			last: route.last
+			last: route.last,
+			history: route.trend.recent(60)
 		};
 	}
 }

@@ -44,6 +44,8 @@ export interface RouteReport {
 	/** The route's own server file (+page.server, +server, +layout.server), relative to the app root. */
 	file: string | null;
 	last: RequestSummary | null;
+	/** The route's sampled live bytes at recent post-GC samples, oldest first (for a sparkline). */
+	history: { requests: number; liveBytes: number }[];
 }
 
 export interface MemoryFigures {
@@ -59,5 +61,7 @@ export interface Report {
 	/** Post-GC samples taken so far, and the latest one. */
 	samples: number;
 	lastSample: (MemoryFigures & { at: number; gcMs: number }) | null;
+	/** Recent post-GC samples of the whole process, oldest first (for a sparkline). */
+	history: { at: number; heapUsed: number; external: number }[];
 	routes: RouteReport[];
 }

@@ -33,6 +33,16 @@ export class LiveBytesTrend {
 		this.#points.clear();
 	}
 
+	/** The most recent points, oldest first. */
+	recent(count: number): { requests: number; liveBytes: number }[] {
+		const points: { requests: number; liveBytes: number }[] = [];
+		for (const { requests, liveBytes } of this.#points.newestFirst()) {
+			if (points.length === count) break;
+			points.push({ requests, liveBytes });
+		}
+		return points.reverse();
+	}
+
 	estimate(window: number, samplingInterval: number): TrendEstimate | undefined {
 		const points: Point[] = [];
 		for (const point of this.#points.newestFirst()) {

@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	test: {
+		include: ['packages/*/test/**/*.test.ts'],
+		// Integration and e2e tests each start a real `vite dev` child process; on two cores they run
+		// one file at a time so that timing never decides a verdict.
+		fileParallelism: false,
+		testTimeout: 120_000,
+		hookTimeout: 120_000
+	}
+});
