@@ -9,3 +9,4 @@ export { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend
 export type { ClassifyScript, LiveBytes } from './heap/allocation-sampler.ts';
 export type { RouteEstimate } from './estimator/verdict.ts';
 export type { Verdict, SourceLocation, RequestSummary, RouteReport, MemoryFigures, Report } from './protocol.ts';
+export * from './messages.ts';

@@ -15,8 +15,6 @@ export type { Report, RouteReport, Verdict, SourceLocation, RequestSummary } fro
 
 /** How many of a route's measured requests (after warm-up) come before its first verdict. */
 const MIN_REQUESTS = 6;
-/** Mean bytes between sampled allocations: ~4 samples for a 64 KB leak per request. */
-const ALLOCATION_SAMPLING_INTERVAL = 16 * 1024;
 
 /**
  * Finds server-side memory leaks in a SvelteKit app during `vite dev`: add `heapwatch()` to the
@@ -66,7 +64,7 @@ function startMonitoring(server: ViteDevServer, options: ResolvedOptions, hook: 
 		isIgnored: routeMatcher(options.ignoreRoutes),
 		fileOf: (id) => table.find((entry) => entry.id === id)?.file ?? null,
 		classifyScript: createScriptClassifier(root),
-		allocationSamplingInterval: ALLOCATION_SAMPLING_INTERVAL,
+		allocationSamplingInterval: options.allocationSamplingInterval,
 		onError,
 		onVerdictChange(route) {
 			if (route.verdict === 'leak') log.warn(formatLeak(route));

@@ -31,6 +31,13 @@ export interface HeapwatchOptions {
 	 */
 	window?: number;
 	/**
+	 * Mean bytes allocated between two sampled allocations (V8's sampling heap profiler). Sampling is
+	 * what names the route, and later the line, that keeps memory. Smaller finds small leaks sooner and
+	 * costs more: each sample captures a stack. See BENCHMARKS.md for the measured trade-off.
+	 * @default 16384
+	 */
+	allocationSamplingInterval?: number;
+	/**
 	 * Route ids never reported: exact ids (`/api/health`) or regular expressions. Use `null` for the
 	 * 404 bucket.
 	 * @default []
@@ -46,6 +53,7 @@ export const defaults: ResolvedOptions = {
 	sampleInterval: 1000,
 	warmupRequests: 2,
 	window: 20,
+	allocationSamplingInterval: 16384,
 	ignoreRoutes: []
 };
 
@@ -80,6 +88,7 @@ export function resolveOptions(options: HeapwatchOptions = {}): ResolvedOptions 
 	checkInteger('sampleInterval', merged.sampleInterval, 100, 600_000);
 	checkInteger('warmupRequests', merged.warmupRequests, 0, 1000);
 	checkInteger('window', merged.window, 3, 10_000);
+	checkInteger('allocationSamplingInterval', merged.allocationSamplingInterval, 1024, 1024 * 1024);
 	const ignore = merged.ignoreRoutes;
 	if (!Array.isArray(ignore) || !ignore.every((r) => r === null || typeof r === 'string' || r instanceof RegExp)) {
 		throw invalid('ignoreRoutes', 'an array of route ids (strings or null) and RegExps', ignore);

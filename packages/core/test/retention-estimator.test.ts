@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { RetentionEstimator } from '../src/estimator/retention-estimator.ts';
+import type { Interval } from '../src/estimator/interval.ts';
+import { seededRandom } from './synthetic.ts';
+
+const ROUTES = ['/a', '/b', '/c', '/d'];
+
+/**
+ * Intervals between post-GC samples under concurrent traffic: each interval holds a random mix of
+ * requests (overlapping requests all land in one interval), the heap moves by what the leaking
+ * routes keep plus noise.
+ */
+function concurrentTraffic(trueBytes: Record<string, number>, { intervals = 40, noise = 2048, seed = 7, warmFirst = 0 } = {}): Interval[] {
+	const random = seededRandom(seed);
+	return Array.from({ length: intervals }, (_, k) => {
+		const counts = new Map<string, number>();
+		let delta = (random() - 0.5) * 2 * noise;
+		for (const route of ROUTES) {
+			const n = Math.floor(random() * 8);
+			if (n === 0) continue;
+			counts.set(route, n);
+			delta += n * (trueBytes[route] ?? 0);
+		}
+		return { epoch: 0, unattributedHeapBytes: delta, externalDeltaBytes: 0, counts, bufferSurvivors: new Map(), warm: k < warmFirst };
+	});
+}
+
+function estimatorWith(intervals: Interval[]) {
+	const estimator = new RetentionEstimator({ window: 20, minIntervals: 3, capacity: 512 });
+	for (const interval of intervals) estimator.add(interval);
+	return estimator;
+}
+
+describe('retention estimator (what sampling cannot place)', () => {
+	it('separates interleaved routes: only the leaking one gets the growth', () => {
+		const estimator = estimatorWith(concurrentTraffic({ '/b': 30_000 }));
+		const b = estimator.estimate('/b', 0)!;
+		expect(b.heapBytesPerRequest).toBeGreaterThan(25_000);
+		expect(b.heapBytesPerRequest).toBeLessThan(35_000);
+		for (const clean of ['/a', '/c', '/d']) {
+			const estimate = estimator.estimate(clean, 0)!;
+			expect(estimate.heapBytesPerRequest - 2 * estimate.heapStandardError).toBeLessThan(1024);
+		}
+	});
+
+	it('says nothing while there are fewer intervals than routes to tell apart', () => {
+		const estimator = estimatorWith(concurrentTraffic({ '/b': 30_000 }, { intervals: 4 }));
+		expect(estimator.estimate('/b', 0)!.heapBytesPerRequest).toBe(0);
+	});
+
+	it('skips warm-up intervals', () => {
+		const intervals = concurrentTraffic({}, { warmFirst: 5 });
+		for (const interval of intervals.slice(0, 5)) interval.unattributedHeapBytes += 5e6;
+		const estimate = estimatorWith(intervals).estimate('/a', 0)!;
+		expect(estimate.heapBytesPerRequest - 2 * estimate.heapStandardError).toBeLessThan(1024);
+	});
+
+	it('only reads intervals of the current epoch', () => {
+		const estimator = estimatorWith(concurrentTraffic({ '/b': 30_000 }));
+		expect(estimator.estimate('/b', 1)).toBeUndefined();
+	});
+
+	it('counts Buffers that outlive the major GC, not those that only outlive a minor one', () => {
+		const random = seededRandom(3);
+		const intervals: Interval[] = Array.from({ length: 30 }, () => {
+			const kept = 1 + Math.floor(random() * 3);
+			const replaced = 1 + Math.floor(random() * 3);
+			return {
+				epoch: 0,
+				unattributedHeapBytes: 0,
+				// '/cache' keeps 64 KB per request; '/lru' keeps 64 KB past the minor GC but evicts as much.
+				externalDeltaBytes: kept * 65_536 + (random() - 0.5) * 4096,
+				counts: new Map([['/cache', kept], ['/lru', replaced]]),
+				bufferSurvivors: new Map([['/cache', kept * 65_536], ['/lru', replaced * 65_536]]),
+				warm: false
+			};
+		});
+		const estimator = estimatorWith(intervals);
+		expect(estimator.estimate('/cache', 0)!.externalBytesPerRequest).toBeGreaterThan(60_000);
+		expect(estimator.estimate('/lru', 0)!.externalBytesPerRequest).toBe(0);
+	});
+});
