@@ -9,9 +9,9 @@ export interface RouteEntry {
 	pattern: RegExp;
 }
 
-// Server code first: that is where server-side leaks live.
-const FILE_PREFERENCE = ['+page.server', '+server', '+page', '+layout.server', '+layout'];
-const SCRIPT = /^\+(page|layout)(\.server)?\.(js|ts)$|^\+server\.(js|ts)$|^\+page\.svelte$/;
+// Server code first: that is where server-side leaks live. A folder with only +layout files is not a route.
+const FILE_PREFERENCE = ['+page.server', '+server', '+page'];
+const ROUTE_FILE = /^\+page(\.server)?\.(js|ts)$|^\+server\.(js|ts)$|^\+page\.svelte$/;
 
 /**
  * Reads src/routes into route ids, their main file, and a URL pattern. Used for the route file in
@@ -27,7 +27,7 @@ export function readRouteTable(root: string, routesDir = 'src/routes'): RouteEnt
 		} catch {
 			return;
 		}
-		const files = names.filter((n) => n.isFile() && SCRIPT.test(n.name)).map((n) => n.name);
+		const files = names.filter((n) => n.isFile() && ROUTE_FILE.test(n.name)).map((n) => n.name);
 		if (files.length > 0) {
 			const id = '/' + segments.join('/');
 			const main = FILE_PREFERENCE.map((p) => files.find((f) => f.startsWith(p + '.'))).find(Boolean);
