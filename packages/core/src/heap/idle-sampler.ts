@@ -14,6 +14,8 @@ export interface IdleSamplerOptions {
 	/** Under traffic that is never idle, new requests are held at most this long so a sample can be taken. */
 	maxHoldMs: number;
 	onSample(sample: HeapSample): void;
+	/** Our own failures: reported, never thrown from a timer into the dev server. */
+	onError(error: unknown): void;
 	/** Runs a function outside any request's async context, so our timers belong to no request. */
 	detach<T>(fn: () => T): T;
 }
@@ -98,13 +100,18 @@ export class IdleSampler {
 	}
 
 	#sample(): void {
-		const started = performance.now();
-		forceGc();
-		const gcMs = performance.now() - started;
 		this.#lastSampleAt = Date.now();
 		this.#dirty = false;
-		this.#releaseHold();
-		this.#options.onSample({ ...readMemory(), at: this.#lastSampleAt, gcMs });
+		try {
+			const started = performance.now();
+			forceGc();
+			const gcMs = performance.now() - started;
+			this.#options.onSample({ ...readMemory(), at: this.#lastSampleAt, gcMs });
+		} catch (error) {
+			this.#options.onError(error);
+		} finally {
+			this.#releaseHold();
+		}
 	}
 
 	#startHold(): void {

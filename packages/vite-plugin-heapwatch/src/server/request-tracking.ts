@@ -41,10 +41,10 @@ export function createRequestMiddleware(monitor: Monitor, routing: Routing, onEr
 				ended = true;
 				try {
 					if (!context.route && !routing.hookInstalled()) attributeByUrl(context, req, res, routing);
+					monitor.end(context, res.statusCode);
 				} catch (error) {
 					onError(error);
 				}
-				monitor.end(context, res.statusCode);
 			};
 			res.once('finish', end);
 			res.once('close', end);
