@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { playgroundDir } from '../../../../scripts/lib/dev-server.ts';
+import { playgroundDir, startDevServer } from '../../../../scripts/lib/dev-server.ts';
 
 function filesUnder(dir: string): string[] {
 	return readdirSync(dir).flatMap((name) => {
@@ -11,8 +11,8 @@ function filesUnder(dir: string): string[] {
 	});
 }
 
-describe('vite build', () => {
-	it('contains nothing of heapwatch', () => {
+describe('vite build and vite preview', () => {
+	it('build output contains nothing of heapwatch', () => {
 		const vite = path.join(playgroundDir, 'node_modules', 'vite', 'bin', 'vite.js');
 		execFileSync(process.execPath, [vite, 'build'], { cwd: playgroundDir, stdio: 'pipe', env: { ...process.env, NO_COLOR: '1' } });
 		const output = path.join(playgroundDir, '.svelte-kit', 'output');
@@ -22,6 +22,17 @@ describe('vite build', () => {
 			const text = readFileSync(file, 'utf8');
 			expect(text, file).not.toContain('__heapwatch');
 			expect(text, file).not.toContain('vite-plugin-heapwatch');
+		}
+	});
+
+	it('preview serves no heapwatch endpoint', async () => {
+		const preview = await startDevServer({ command: 'preview' });
+		try {
+			const response = await fetch(`${preview.url}/__heapwatch/report.json`);
+			expect(response.status).toBe(404);
+			expect(preview.output()).not.toContain('[heapwatch]');
+		} finally {
+			await preview.stop();
 		}
 	});
 });
