@@ -6,5 +6,7 @@ export default defineConfig({
 	platform: 'node',
 	dts: { eager: true },
 	// @heapwatch/core is private: bundled in, so users install one package.
-	deps: { alwaysBundle: ['@heapwatch/core'] }
+	deps: { alwaysBundle: ['@heapwatch/core'] },
+	// The overlay is built first by pnpm (a workspace devDependency); tsdown cleans dist, so copy after.
+	copy: [{ from: '../overlay/dist/overlay.js', to: 'dist/overlay' }]
 });

@@ -9,6 +9,8 @@ import { installBridge, routeHookPlugin } from './server/route-hook.ts';
 import { createBridge, createRequestMiddleware } from './server/request-tracking.ts';
 import { createReportMiddleware, REPORT_PATH } from './server/report-endpoint.ts';
 import { formatCleared, formatLeak } from './server/warnings.ts';
+import { overlayPlugin, type OverlayState } from './overlay/overlay-plugin.ts';
+import { startOverlayFeed } from './overlay/feed.ts';
 
 export type { HeapwatchOptions } from './options.ts';
 export type { Report, RouteReport, Verdict, SourceLocation, RequestSummary } from '@heapwatch/core';
@@ -24,26 +26,28 @@ export function heapwatch(options?: HeapwatchOptions): Plugin[] {
 	const resolved = resolveOptions(options);
 	if (!resolved.enabled) return [];
 	const hook = { installed: false };
+	const overlay: OverlayState = { transport: null, log: null };
 	let current: Monitor | undefined;
 	return [
 		{
 			name: 'heapwatch',
 			apply: 'serve',
 			configureServer(server) {
-				current = startMonitoring(server, resolved, hook);
+				current = startMonitoring(server, resolved, hook, overlay);
 			},
 			hotUpdate({ modules }) {
 				// An edit of server code re-evaluates modules: new instances, new warm-up.
 				if (this.environment.config.consumer === 'server' && modules.length > 0) current?.newEpoch();
 			}
 		},
-		routeHookPlugin(hook)
+		routeHookPlugin(hook),
+		...(resolved.overlay ? [overlayPlugin(resolved.overlay, overlay)] : [])
 	];
 }
 
 export default heapwatch;
 
-function startMonitoring(server: ViteDevServer, options: ResolvedOptions, hook: { installed: boolean }): Monitor {
+function startMonitoring(server: ViteDevServer, options: ResolvedOptions, hook: { installed: boolean }, overlay: OverlayState): Monitor {
 	const log = createLog(server.config.logger);
 	const root = server.config.root;
 	const onError = (error: unknown) => reportInternalError(log, error);
@@ -83,12 +87,16 @@ function startMonitoring(server: ViteDevServer, options: ResolvedOptions, hook: 
 	server.middlewares.use(createReportMiddleware(server.config.base, () => monitor.report()));
 	server.middlewares.use(createRequestMiddleware(monitor, routing, onError));
 	log.info(`measuring server memory per route: ${server.config.base}${REPORT_PATH}`);
+	overlay.log = log;
+	const feed = options.overlay ? startFeed(server, log, () => monitor.report(), onError) : null;
+	overlay.transport = feed?.transport ?? null;
 
 	let closed = false;
 	server.httpServer?.once('close', () => {
 		if (closed) return;
 		closed = true;
 		monitor.close();
+		feed?.close();
 		uninstallBridge();
 		server.watcher.off('all', refreshRoutes);
 	});
@@ -99,6 +107,16 @@ const NO_ROUTE_HOOK =
 	"could not find SvelteKit's generated hooks module (.svelte-kit/generated/dev/server.js), so route ids are " +
 	'guessed by matching URLs against src/routes. Sub-requests and rerouted URLs may be misattributed. ' +
 	'Please report this with your @sveltejs/kit version.';
+
+/** Without its feed the overlay shows nothing, but measuring and terminal warnings go on. */
+function startFeed(...args: Parameters<typeof startOverlayFeed>) {
+	try {
+		return startOverlayFeed(...args);
+	} catch (error) {
+		args[3](error);
+		return null;
+	}
+}
 
 function reportInternalError(log: Log, error: unknown) {
 	const text = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -43,9 +43,38 @@ export interface HeapwatchOptions {
 	 * @default []
 	 */
 	ignoreRoutes?: Array<string | RegExp | null>;
+	/**
+	 * The in-page overlay (a badge that expands into a table of routes). `false` keeps only the
+	 * terminal warnings.
+	 * @default {}
+	 */
+	overlay?: false | OverlayOptions;
 }
 
-export type ResolvedOptions = Required<HeapwatchOptions>;
+/** Options of the in-page overlay. */
+export interface OverlayOptions {
+	/**
+	 * The corner the badge sits in.
+	 * @default 'bottom-right'
+	 */
+	position?: 'bottom-right' | 'bottom-left' | 'top-right' | 'top-left';
+	/**
+	 * Start expanded instead of as a badge. A page remembers its last state for the browser session.
+	 * @default false
+	 */
+	open?: boolean;
+	/**
+	 * Keys that expand and collapse the overlay: modifiers (`ctrl`, `alt`, `shift`, `meta`) and one
+	 * letter, digit or F-key, joined by `-`.
+	 * @default 'alt-shift-h'
+	 */
+	shortcut?: string;
+}
+
+export type ResolvedOverlayOptions = Required<OverlayOptions>;
+export type ResolvedOptions = Required<Omit<HeapwatchOptions, 'overlay'>> & { overlay: false | ResolvedOverlayOptions };
+
+const overlayDefaults: ResolvedOverlayOptions = { position: 'bottom-right', open: false, shortcut: 'alt-shift-h' };
 
 export const defaults: ResolvedOptions = {
 	enabled: true,
@@ -54,7 +83,8 @@ export const defaults: ResolvedOptions = {
 	warmupRequests: 2,
 	window: 20,
 	allocationSamplingInterval: 16384,
-	ignoreRoutes: []
+	ignoreRoutes: [],
+	overlay: overlayDefaults
 };
 
 const docs = 'the Options section of the vite-plugin-heapwatch README';
@@ -93,7 +123,32 @@ export function resolveOptions(options: HeapwatchOptions = {}): ResolvedOptions 
 	if (!Array.isArray(ignore) || !ignore.every((r) => r === null || typeof r === 'string' || r instanceof RegExp)) {
 		throw invalid('ignoreRoutes', 'an array of route ids (strings or null) and RegExps', ignore);
 	}
+	merged.overlay = resolveOverlay(options.overlay);
 	return merged;
+}
+
+const positions = ['bottom-right', 'bottom-left', 'top-right', 'top-left'];
+const SHORTCUT = /^(?:(?:ctrl|alt|shift|meta)-)+(?:[a-z0-9]|f[1-9]|f1[0-2])$/;
+
+function resolveOverlay(overlay: HeapwatchOptions['overlay']): ResolvedOptions['overlay'] {
+	if (overlay === undefined) return overlayDefaults;
+	if (overlay === false) return false;
+	if (typeof overlay !== 'object' || overlay === null || Array.isArray(overlay)) {
+		throw invalid('overlay', 'false or an object ({ position, open, shortcut })', overlay);
+	}
+	for (const name of Object.keys(overlay)) {
+		if (!(name in overlayDefaults)) {
+			const known = Object.keys(overlayDefaults).join(', ');
+			throw new TypeError(`[heapwatch] unknown option "overlay.${name}". Known overlay options: ${known}. See ${docs}`);
+		}
+	}
+	const merged = { ...overlayDefaults, ...overlay };
+	if (!positions.includes(merged.position)) throw invalid('overlay.position', `one of ${positions.map((p) => `"${p}"`).join(', ')}`, merged.position);
+	if (typeof merged.open !== 'boolean') throw invalid('overlay.open', 'true or false', merged.open);
+	if (typeof merged.shortcut !== 'string' || !SHORTCUT.test(merged.shortcut.toLowerCase())) {
+		throw invalid('overlay.shortcut', 'modifiers and one key joined by "-", like "alt-shift-h"', merged.shortcut);
+	}
+	return { ...merged, shortcut: merged.shortcut.toLowerCase() };
 }
 
 export function routeMatcher(patterns: ResolvedOptions['ignoreRoutes']): (id: string | null) => boolean {

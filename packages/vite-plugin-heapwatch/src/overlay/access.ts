@@ -1,0 +1,102 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { isIP } from 'node:net';
+
+/**
+ * Who may read the overlay feed: a page that holds this process's token (it only reaches pages
+ * through our virtual module, which Vite serves under its own host and CORS checks) and whose Origin
+ * is the dev server itself. A websocket accepts any Origin by default: that hole was CVE-2025-24964
+ * (vitest UI) and CVE-2025-24010 (Vite).
+ */
+export interface Access {
+	readonly token: string;
+	/** Null when the request may connect, else why not (for the log, never sent to the client). */
+	refuse(req: IncomingMessage): Refusal | null;
+}
+
+export interface Refusal {
+	/** `origin`: not the dev server's page, worth a warning. `token`: often a tab left open across a restart. */
+	kind: 'origin' | 'token';
+	detail: string;
+}
+
+let processToken: string | undefined;
+
+/**
+ * One token per process, made on first use: a Vite restart (`r`, config edits) keeps it, so an open
+ * page reconnects; a new process makes a new one, and Vite's client reloads the page anyway.
+ */
+function getToken(): string {
+	processToken ??= randomBytes(24).toString('base64url');
+	return processToken;
+}
+
+// Hashing first makes both sides the same length, so the comparison time says nothing about the token.
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+export function tokenMatches(candidate: string | null, token: string): boolean {
+	if (candidate === null) return false;
+	return timingSafeEqual(digest(candidate), digest(token));
+}
+
+export interface AccessOptions {
+	/** Vite's `server.allowedHosts`. */
+	allowedHosts: string[] | true;
+	/** Origins besides the request's own host that serve the app (Vite's `server.origin`, resolved URLs). */
+	extraOrigins(): Iterable<string>;
+	/** Whether a request without an Origin header may connect (event streams: same-origin GETs carry none). */
+	allowMissingOrigin: boolean;
+}
+
+export function createAccess(options: AccessOptions): Access {
+	const token = getToken();
+	return {
+		token,
+		refuse(req) {
+			const origin = req.headers.origin;
+			if (origin === undefined) {
+				const site = req.headers['sec-fetch-site'];
+				if (!options.allowMissingOrigin) return { kind: 'origin', detail: 'no Origin header' };
+				if (site !== undefined && site !== 'same-origin') return { kind: 'origin', detail: `a ${site} request` };
+			} else if (!originAllowed(origin, req.headers.host, options)) {
+				return { kind: 'origin', detail: `Origin ${origin}` };
+			}
+			const url = new URL(req.url ?? '/', 'http://localhost');
+			return tokenMatches(url.searchParams.get('token'), token) ? null : { kind: 'token', detail: 'missing or wrong token' };
+		}
+	};
+}
+
+function originAllowed(origin: string, host: string | undefined, options: AccessOptions): boolean {
+	let parsed: URL;
+	try {
+		parsed = new URL(origin);
+	} catch {
+		return false;
+	}
+	if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
+	for (const extra of options.extraOrigins()) {
+		if (sameOrigin(extra, parsed)) return true;
+	}
+	// Same origin as the request, on a host Vite itself would serve (its DNS-rebinding guard).
+	return parsed.host === host && hostAllowed(parsed.hostname, options.allowedHosts);
+}
+
+function sameOrigin(candidate: string, origin: URL): boolean {
+	try {
+		return new URL(candidate).origin === origin.origin;
+	} catch {
+		return false;
+	}
+}
+
+/** Vite's rule (isHostAllowed in vite/src/node/server/middlewares/hostCheck.ts), which it does not export. */
+export function hostAllowed(hostname: string, allowedHosts: string[] | true): boolean {
+	if (allowedHosts === true) return true;
+	const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
+	if (isIP(bare) !== 0) return true;
+	if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
+	return allowedHosts.some((allowed) =>
+		allowed.startsWith('.') ? bare === allowed.slice(1) || bare.endsWith(allowed) : bare === allowed
+	);
+}

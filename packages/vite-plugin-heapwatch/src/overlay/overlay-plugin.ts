@@ -1,0 +1,71 @@
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
+import type { Log } from '../log.ts';
+import type { ResolvedOverlayOptions } from '../options.ts';
+import type { Transport } from './feed.ts';
+
+/** Built by packages/overlay and copied here by the plugin's build; Svelte runtime included. */
+const BUNDLE = fileURLToPath(new URL('./overlay/overlay.js', import.meta.url));
+
+const ENTRY_ID = 'virtual:heapwatch-overlay';
+const OPTIONS_ID = 'virtual:heapwatch-options';
+const RESOLVED_OPTIONS_ID = `\0${OPTIONS_ID}`;
+
+/** Filled in by configureServer: the feed's address and token for the page, the log for load errors. */
+export interface OverlayState {
+	transport: Transport | null;
+	log: Log | null;
+}
+
+/** What the overlay reads from `virtual:heapwatch-options`: see packages/overlay/src/options.ts. */
+export interface BrowserOptions extends ResolvedOverlayOptions {
+	transport: Transport;
+	base: string;
+	/** The app root, so that `file:line` links name absolute paths for `__open-in-editor`. */
+	root: string;
+}
+
+/**
+ * Puts the overlay in every page that loads JS. SvelteKit never calls transformIndexHtml, so, as
+ * vite-plugin-svelte's inspector does (src/plugins/inspector/index.js), we append a dynamic import to
+ * Vite's own client module. The import resolves to an absolute file in our dist, so Vite serves it
+ * as a plain module instead of pre-bundling a bare specifier (which would force a page reload).
+ */
+export function overlayPlugin(options: ResolvedOverlayOptions, state: OverlayState): Plugin {
+	let root = '';
+	let base = '/';
+	return {
+		name: 'heapwatch:overlay',
+		apply: 'serve',
+		enforce: 'pre',
+		applyToEnvironment: (environment) => environment.config.consumer === 'client',
+		configResolved(config) {
+			root = config.root;
+			base = config.base;
+		},
+		resolveId(id) {
+			if (id === ENTRY_ID) return BUNDLE;
+			if (id === OPTIONS_ID) return RESOLVED_OPTIONS_ID;
+		},
+		load(id) {
+			if (id === RESOLVED_OPTIONS_ID) {
+				const browser: BrowserOptions | null = state.transport && { ...options, transport: state.transport, base, root };
+				return `export default ${JSON.stringify(browser)};`;
+			}
+			if (id.split('?')[0] === BUNDLE) {
+				// Read it ourselves: the file sits outside the app, where Vite's server.fs.allow may refuse it.
+				if (fs.existsSync(BUNDLE)) return fs.readFileSync(BUNDLE, 'utf8');
+				state.log?.once('no-overlay-bundle', 'error', `the overlay bundle is missing (${BUNDLE}), so pages show no overlay. Reinstall vite-plugin-heapwatch; terminal warnings still work.`);
+				return 'export {};';
+			}
+		},
+		transform: {
+			// Vite+ installs Vite as vite-plus-core, with the client one folder deeper.
+			filter: { id: /(?:vite\/dist|vite\/dist\/vite|vite-plus-core\/dist\/vite)\/client\/client\.mjs(?:\?|$)/ },
+			handler(code) {
+				return { code: `${code}\nimport(${JSON.stringify(ENTRY_ID)});\n`, map: null };
+			}
+		}
+	};
+}
