@@ -7,7 +7,8 @@ import { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend
 import { nextVerdict, type RouteEstimate } from './estimator/verdict.ts';
 import { requestStorage, type RequestContext } from './request/request-context.ts';
 import { RingBuffer } from './ring-buffer.ts';
-import type { Report, RequestSummary, RouteReport, Verdict } from './protocol.ts';
+import { HandleTracker, type HandlesOfRoute } from './handles/handle-tracker.ts';
+import type { Report, RequestSummary, RouteReport, StaleHandleSite, Verdict } from './protocol.ts';
 
 export interface MonitorOptions {
 	leakThreshold: number;
@@ -28,6 +29,17 @@ export interface MonitorOptions {
 	/** Mean bytes between two sampled allocations; smaller finds smaller leaks and costs more. */
 	allocationSamplingInterval: number;
 	onError(error: unknown): void;
+	/** Tracks the timers and handles each request leaves alive (async_hooks); omit to leave it off. */
+	handles?: {
+		/** The app root: creation sites are reported relative to it. */
+		root: string;
+		/** Directories of dev tooling besides Vite's and Kit's (ours): their resources are never the app's. */
+		tooling: string[];
+		graceMs: number;
+		onVerdictChange(route: RouteReport): void;
+		/** An HMR edit replaced modules whose timers or handles still run. */
+		onStale(sites: StaleHandleSite[]): void;
+	};
 }
 
 interface RouteState {
@@ -58,6 +70,7 @@ const HISTORY_LENGTH = 120;
 const MAX_ROUTES = 1000;
 const NOT_FOUND_KEY = '(404)';
 const keyOf = (id: string | null) => id ?? NOT_FOUND_KEY;
+const NO_HANDLES: HandlesOfRoute = { handles: 0, handleSites: [], handleVerdict: 'ok', handlesPerRequest: 0, handlesFlaggedAt: null };
 
 /**
  * Per-route retention, end to end: requests in, post-GC samples taken between them, an estimate per
@@ -80,6 +93,7 @@ export class Monitor {
 	#allocations: AllocationSampler | undefined;
 	/** Live sampled bytes per key at the previous sample of this epoch. */
 	#lastLive: Map<string, LiveBytes> | null = null;
+	#handles: HandleTracker | undefined;
 
 	constructor(options: MonitorOptions) {
 		this.#options = options;
@@ -96,6 +110,7 @@ export class Monitor {
 			onSample: (sample) => this.#onSample(sample),
 			detach: (fn) => requestStorage.exit(fn)
 		});
+		if (options.handles) this.#startHandleTracking(options.handles);
 	}
 
 	get epoch(): number {
@@ -116,6 +131,7 @@ export class Monitor {
 	end(context: RequestContext, status: number): void {
 		try {
 			const route = context.route ?? context.fallbackRoute;
+			this.#handles?.requestEnded(context, route ? keyOf(route.id) : undefined);
 			if (route) {
 				const summary = this.#summarize(context, status, false);
 				this.#record(route.id, summary);
@@ -131,11 +147,14 @@ export class Monitor {
 	/** The sub-request ended: counted for its own route, its memory measured once (in its interval). */
 	endSubRequest(id: string | null, context: RequestContext, status: number): void {
 		this.#record(id, this.#summarize(context, status, true));
+		this.#handles?.requestEnded(context, keyOf(id));
 	}
 
 	/** Server code was edited: its modules are new instances, so measure anew (with warm-up). */
-	newEpoch(): void {
+	newEpoch(replacedFiles: ReadonlySet<string> = new Set()): void {
 		this.#epoch++;
+		const stale = this.#handles?.modulesReplaced(replacedFiles, this.#epoch);
+		if (stale?.length) this.#options.handles!.onStale(stale);
 		this.#baseline = null;
 		this.#lastLive = null;
 		this.#pendingCounts.clear();
@@ -161,13 +180,29 @@ export class Monitor {
 			samples: this.#samples,
 			lastSample: last && { heapUsed: last.heapUsed, external: last.external, arrayBuffers: last.arrayBuffers, at: last.at, gcMs: last.gcMs },
 			history: [...this.#history.newestFirst()].reverse(),
-			routes
+			routes,
+			staleHandles: this.#handles?.staleSites() ?? []
 		};
 	}
 
 	close(): void {
 		this.sampler.close();
 		this.#allocations?.close();
+		this.#handles?.close();
+	}
+
+	#startHandleTracking(options: NonNullable<MonitorOptions['handles']>): void {
+		this.#handles = new HandleTracker({
+			root: options.root,
+			tooling: options.tooling,
+			graceMs: options.graceMs,
+			onError: this.#options.onError,
+			onVerdictChange: (key) => {
+				const route = this.#routes.get(key);
+				if (route && !this.#options.isIgnored(route.id)) options.onVerdictChange(this.#describe(route));
+			}
+		});
+		this.#handles.start();
 	}
 
 	#summarize(context: RequestContext, status: number, subRequest: boolean): RequestSummary {
@@ -281,7 +316,7 @@ export class Monitor {
 			externalBytesPerRequest: Math.round(route.estimate?.externalBytesPerRequest ?? 0),
 			estimateRequests: route.estimate?.requests ?? 0,
 			firstFlaggedAt: route.firstFlaggedAt,
-			handles: 0,
+			...(this.#handles?.describe(keyOf(route.id)) ?? NO_HANDLES),
 			sources: [],
 			file: this.#options.fileOf(route.id),
 			last: route.last,

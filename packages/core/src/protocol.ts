@@ -37,8 +37,20 @@ export interface RouteReport {
 	estimateRequests: number;
 	/** The route's request count when it was first flagged as `leak`, or null. */
 	firstFlaggedAt: number | null;
-	/** Live lingering handles attributed to the route (filled by handle tracking). */
+	/**
+	 * Live lingering handles attributed to the route: timers, sockets and other async resources its
+	 * requests created that were still alive and ref'd a grace period after the response ended.
+	 * Handles of a module instance replaced by an HMR edit move to `Report.staleHandles`.
+	 */
 	handles: number;
+	/** Where those handles were created, most first. */
+	handleSites: HandleSite[];
+	/** `leak` once several of the route's requests each left handles alive; back to `ok` when none is left. */
+	handleVerdict: 'ok' | 'leak';
+	/** Lingering handles per request of the route since the last HMR edit. */
+	handlesPerRequest: number;
+	/** The route's request count when its handles were first flagged, or null. */
+	handlesFlaggedAt: number | null;
 	/** Where the retained memory is allocated, most first. */
 	sources: SourceLocation[];
 	/** The route's own server file (+page.server, +server, +layout.server), relative to the app root. */
@@ -46,6 +58,26 @@ export interface RouteReport {
 	last: RequestSummary | null;
 	/** The route's sampled live bytes at recent post-GC samples, oldest first (for a sparkline). */
 	history: { requests: number; liveBytes: number }[];
+}
+
+/** Live async resources created at one line of the app's code. */
+export interface HandleSite extends SourceLocation {
+	/**
+	 * `Interval` (setInterval), `Timeout` (setTimeout), `Immediate`, `TCP`, `TCPServer`, `Pipe`, `UDP`,
+	 * `FS` (a pending fs callback), `FileHandle`, `FSWatcher`, `StatWatcher`, `ChildProcess`, `Signal`.
+	 */
+	type: string;
+	/** For `Interval` and `Timeout`: the period or delay in milliseconds. */
+	delayMs?: number;
+	count: number;
+}
+
+/** Handles still alive that were created by a module instance an HMR edit replaced: they run on, unreachable. */
+export interface StaleHandleSite extends HandleSite {
+	/** The route whose request created them. */
+	route: string | null;
+	/** The epoch that replaced their module. */
+	epoch: number;
 }
 
 export interface MemoryFigures {
@@ -64,4 +96,6 @@ export interface Report {
 	/** Recent post-GC samples of the whole process, oldest first (for a sparkline). */
 	history: { at: number; heapUsed: number; external: number }[];
 	routes: RouteReport[];
+	/** Timers and handles of replaced module instances (after HMR edits) that are still alive. */
+	staleHandles: StaleHandleSite[];
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Plugin, ViteDevServer } from 'vite';
-import { Monitor } from '@heapwatch/core';
+import { fileURLToPath } from 'node:url';
+import { Monitor, replacedFiles } from '@heapwatch/core';
 import { createLog, type Log } from './log.ts';
 import { resolveOptions, routeMatcher, type HeapwatchOptions, type ResolvedOptions } from './options.ts';
 import { matchRoute, readRouteTable, type RouteEntry } from './routes/route-table.ts';
@@ -8,7 +9,7 @@ import { createScriptClassifier } from './routes/classify-script.ts';
 import { installBridge, routeHookPlugin } from './server/route-hook.ts';
 import { createBridge, createRequestMiddleware } from './server/request-tracking.ts';
 import { createReportMiddleware, REPORT_PATH } from './server/report-endpoint.ts';
-import { formatCleared, formatLeak } from './server/warnings.ts';
+import { formatCleared, formatHandleLeak, formatHandlesCleared, formatLeak, formatStaleHandles } from './server/warnings.ts';
 import { overlayPlugin, type OverlayState } from './overlay/overlay-plugin.ts';
 import { startOverlayFeed } from './overlay/feed.ts';
 
@@ -37,7 +38,8 @@ export function heapwatch(options?: HeapwatchOptions): Plugin[] {
 			},
 			hotUpdate({ modules }) {
 				// An edit of server code re-evaluates modules: new instances, new warm-up.
-				if (this.environment.config.consumer === 'server' && modules.length > 0) current?.newEpoch();
+				// The old instances are never disposed: their timers are reported as stale.
+				if (this.environment.config.consumer === 'server' && modules.length > 0) current?.newEpoch(replacedFiles(modules));
 			}
 		},
 		routeHookPlugin(hook),
@@ -73,6 +75,17 @@ function startMonitoring(server: ViteDevServer, options: ResolvedOptions, hook: 
 		onVerdictChange(route) {
 			if (route.verdict === 'leak') log.warn(formatLeak(route));
 			else log.info(formatCleared(route));
+		},
+		handles: {
+			root,
+			// Our own package, wherever it is installed or linked from (dist/index.mjs -> package root).
+			tooling: [path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..') + path.sep],
+			graceMs: options.handleGrace,
+			onVerdictChange(route) {
+				if (route.handleVerdict === 'leak') log.warn(formatHandleLeak(route));
+				else log.info(formatHandlesCleared(route));
+			},
+			onStale: (sites) => log.warn(formatStaleHandles(sites))
 		}
 	});
 

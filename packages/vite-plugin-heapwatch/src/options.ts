@@ -38,6 +38,13 @@ export interface HeapwatchOptions {
 	 */
 	allocationSamplingInterval?: number;
 	/**
+	 * Milliseconds a timer, socket or other handle created by a request may outlive its response
+	 * before it counts as lingering. Short timers that fire within it (`await sleep(5)`, a retry, a
+	 * debounce) are never reported; a setInterval or a long setTimeout is.
+	 * @default 1000
+	 */
+	handleGrace?: number;
+	/**
 	 * Route ids never reported: exact ids (`/api/health`) or regular expressions. Use `null` for the
 	 * 404 bucket.
 	 * @default []
@@ -83,6 +90,7 @@ export const defaults: ResolvedOptions = {
 	warmupRequests: 2,
 	window: 20,
 	allocationSamplingInterval: 16384,
+	handleGrace: 1000,
 	ignoreRoutes: [],
 	overlay: overlayDefaults
 };
@@ -119,6 +127,7 @@ export function resolveOptions(options: HeapwatchOptions = {}): ResolvedOptions 
 	checkInteger('warmupRequests', merged.warmupRequests, 0, 1000);
 	checkInteger('window', merged.window, 3, 10_000);
 	checkInteger('allocationSamplingInterval', merged.allocationSamplingInterval, 1024, 1024 * 1024);
+	checkInteger('handleGrace', merged.handleGrace, 0, 600_000);
 	const ignore = merged.ignoreRoutes;
 	if (!Array.isArray(ignore) || !ignore.every((r) => r === null || typeof r === 'string' || r instanceof RegExp)) {
 		throw invalid('ignoreRoutes', 'an array of route ids (strings or null) and RegExps', ignore);

@@ -1,4 +1,4 @@
-import type { RouteReport } from '@heapwatch/core';
+import type { HandleSite, RouteReport, StaleHandleSite } from '@heapwatch/core';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const name = (route: RouteReport) => route.id ?? '404 (no route)';
@@ -18,4 +18,54 @@ export function formatLeak(route: RouteReport): string {
 
 export function formatCleared(route: RouteReport): string {
 	return `${name(route)} no longer grows: ~${kb(route.retainedBytesPerRequest)} per request over its last ${route.estimateRequests} requests.`;
+}
+
+const KIND: Record<string, string> = {
+	Interval: 'setInterval',
+	Timeout: 'setTimeout',
+	Immediate: 'setImmediate',
+	TCP: 'TCP socket',
+	TCPServer: 'TCP server',
+	Pipe: 'pipe',
+	PipeServer: 'pipe server',
+	UDP: 'UDP socket',
+	FS: 'pending fs call',
+	FileHandle: 'open file handle',
+	FSWatcher: 'fs.watch watcher',
+	StatWatcher: 'fs.watchFile watcher',
+	ChildProcess: 'child process',
+	Signal: 'signal listener'
+};
+
+/** `setInterval every 1000 ms`, `setTimeout of 3600000 ms`, `TCP socket`. */
+export function describeHandle(site: HandleSite): string {
+	const kind = KIND[site.type] ?? site.type;
+	if (site.delayMs === undefined) return kind;
+	return site.type === 'Interval' ? `${kind} every ${site.delayMs} ms` : `${kind} of ${site.delayMs} ms`;
+}
+
+const siteLines = (sites: HandleSite[]) => sites.slice(0, 5).map((site) => `  ${site.count} x ${describeHandle(site)} created at ${site.file}:${site.line}`);
+
+/** The one warning a route gets when its requests keep leaving timers or handles alive. */
+export function formatHandleLeak(route: RouteReport): string {
+	const perRequest = route.handlesPerRequest >= 10 ? Math.round(route.handlesPerRequest) : route.handlesPerRequest.toFixed(1);
+	return [
+		`${name(route)} leaves ~${perRequest} live handle(s) per request after its response (${route.handles} alive now):`,
+		...siteLines(route.handleSites),
+		'  Each one keeps running and keeps what its callback references: clear timers (clearInterval/clearTimeout) and close sockets and files before the response ends, or keep one module-level instance.'
+	].join('\n');
+}
+
+export function formatHandlesCleared(route: RouteReport): string {
+	return `${name(route)} has no lingering handles left.`;
+}
+
+/** After an HMR edit: timers and handles of the replaced module instances still run. */
+export function formatStaleHandles(sites: StaleHandleSite[]): string {
+	const total = sites.reduce((sum, site) => sum + site.count, 0);
+	return [
+		`${total} handle(s) created by server modules that your edit replaced are still alive (Vite and SvelteKit never dispose old module instances):`,
+		...siteLines(sites),
+		'  They run until the dev server process exits. Restart it to stop them; keep module-level timers on globalThis (created once) so edits reuse them.'
+	].join('\n');
 }

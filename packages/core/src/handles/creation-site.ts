@@ -1,0 +1,75 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** One frame of a formatted V8 stack: an absolute file (or `node:` id) and its 1-based line. */
+export interface Frame {
+	file: string;
+	line: number;
+}
+
+/** The app's own code that created a resource: the innermost frame, and every app file on the stack. */
+export interface CreationSite {
+	/** Relative to the app root, with forward slashes. */
+	file: string;
+	line: number;
+	/** Absolute paths of the app files on the stack, innermost first: an HMR edit of any of them replaces the creator. */
+	files: string[];
+}
+
+export interface SiteFilter {
+	/** The app root: frame paths are reported relative to it. */
+	root: string;
+	/**
+	 * Absolute directories of dev tooling (besides the built-in ones): a resource whose stack reaches one of
+	 * them before any app frame belongs to the tooling, not to the app.
+	 */
+	tooling: string[];
+}
+
+// `    at fn (/abs/file.ts:12:5)`, `    at /abs/file.ts:12:5`, `    at async fn (file:///C:/x.ts:1:2)`.
+// The path starts right after `(` or `at `; route folders such as `(app)` never follow a space.
+const LOCATION = /(?:\(|\bat )((?:file:\/\/|\/|[A-Za-z]:[\\/]).*?):(\d+):\d+\)?$/;
+
+// Vite, Kit and their bundler create timers and sockets inside requests (module runner transport,
+// dep optimizer, file watchers): never the app's. Our own package is added through `tooling`.
+const TOOLING = /[\\/]node_modules[\\/](?:vite|@sveltejs|vite-plugin-heapwatch|rolldown|@rolldown|esbuild|vitefu)[\\/]/;
+const NODE_MODULES = /[\\/]node_modules[\\/]/;
+
+/** The frames of a formatted stack that name a file, innermost first. */
+export function parseStack(stack: string): Frame[] {
+	const frames: Frame[] = [];
+	for (const text of stack.split('\n')) {
+		const line = text.trimStart();
+		if (!line.startsWith('at ')) continue;
+		const match = LOCATION.exec(line);
+		if (!match) continue;
+		const file = match[1].startsWith('file://') ? fileURLToPath(match[1]) : match[1];
+		frames.push({ file, line: Number(match[2]) });
+	}
+	return frames;
+}
+
+/**
+ * The app code that created a resource, or null when it was the tooling's (or no app frame made it
+ * within the captured depth). Node internals and third-party packages are walked through: a socket
+ * opened by a database driver that the app called belongs to the app line that called it.
+ */
+export function findCreationSite(frames: Frame[], filter: SiteFilter): CreationSite | null {
+	const generated = path.join(filter.root, '.svelte-kit') + path.sep;
+	let site: Frame | undefined;
+	const files: string[] = [];
+	for (const frame of frames) {
+		const { file } = frame;
+		if (file.startsWith('node:') || !path.isAbsolute(file)) continue;
+		if (TOOLING.test(file) || file.startsWith(generated) || filter.tooling.some((dir) => file.startsWith(dir))) {
+			if (!site) return null;
+			continue;
+		}
+		if (NODE_MODULES.test(file)) continue;
+		site ??= frame;
+		const normalized = file.split(path.sep).join('/');
+		if (!files.includes(normalized)) files.push(normalized);
+	}
+	if (!site) return null;
+	return { file: path.relative(filter.root, site.file).split(path.sep).join('/'), line: site.line, files };
+}

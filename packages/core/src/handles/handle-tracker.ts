@@ -1,0 +1,319 @@
+import { createHook, type AsyncHook } from 'node:async_hooks';
+import { requestStorage, type RequestContext } from '../request/request-context.ts';
+import type { HandleSite, StaleHandleSite } from '../protocol.ts';
+import { findCreationSite, parseStack, type CreationSite, type SiteFilter } from './creation-site.ts';
+import { describeTimer, isRefed, labelOf } from './resource-kinds.ts';
+import { RouteHandles } from './route-handles.ts';
+import { SiteCounts, siteKey, type SiteOf } from './site-counts.ts';
+
+export interface HandleTrackerOptions extends SiteFilter {
+	/** How long after its response a resource must still be alive and ref'd to count as lingering. */
+	graceMs: number;
+	/** A route turned `leak` or back to `ok` for handles. */
+	onVerdictChange(key: string): void;
+	onError(error: unknown): void;
+}
+
+export interface HandlesOfRoute {
+	handles: number;
+	handleSites: HandleSite[];
+	handleVerdict: 'ok' | 'leak';
+	handlesPerRequest: number;
+	handlesFlaggedAt: number | null;
+}
+
+/**
+ * Enough frames to get from the init hook through Node's timer/net internals and a library or two
+ * to the app's line. Each captured frame costs; an app frame deeper than this is not found.
+ */
+const STACK_DEPTH = 24;
+/** Resources tracked at once (pending, lingering, stale): the tracker's memory stays bounded. */
+const MAX_TRACKED = 20_000;
+/** Resources tracked per request: a request that opens thousands of files gets the first ones counted. */
+const MAX_PER_REQUEST = 256;
+
+const PENDING = 0;
+const LINGERING = 1;
+const STALE = 2;
+const GONE = 3;
+
+/** A request whose resources we watch; weakly keyed by its RequestContext. */
+interface RequestRecord {
+	key: string | undefined;
+	ended: boolean;
+	/** Its resources were Vite's own (the request never reached SvelteKit): nothing of it is tracked. */
+	dropped: boolean;
+	epoch: number;
+	/** Resources created before the response ended, waiting for it. */
+	waiting: Entry[];
+	/** Set once one of its resources lingered: the route counts the request once. */
+	left: boolean;
+	/** Resources of it tracked now. */
+	count: number;
+	/** Its route's request count when it ended: what `handlesFlaggedAt` reports. */
+	ordinal: number;
+}
+
+interface Entry {
+	asyncId: number;
+	label: string;
+	state: number;
+	record: RequestRecord;
+	/** Held until the grace check, then dropped: from there on the destroy hook tells us it ended. */
+	resource: object | undefined;
+	/** V8 formats (and Vite source-maps) a captured stack on first read: only for resources that linger. */
+	trace: { stack?: string } | undefined;
+	site: (SiteOf & { files: string[] }) | null | undefined;
+	key: string | undefined;
+}
+
+/**
+ * Which timers, sockets and other async resources each request creates, and which of them are still
+ * alive after its response. The only async_hooks user in heapwatch: created in `start()` while a dev
+ * server runs, disabled in `close()`. PROMISE resources are not tracked (`trackPromises: false`,
+ * Node >= 24.9; older Nodes call init for promises and we return at once).
+ *
+ * A stack is captured only for tracked types created inside a request, at most STACK_DEPTH frames,
+ * and formatted only if the resource outlives the grace period.
+ */
+export class HandleTracker {
+	#options: HandleTrackerOptions;
+	#hook: AsyncHook | undefined;
+	#entries = new Map<number, Entry>();
+	#records = new WeakMap<RequestContext, RequestRecord>();
+	#routes = new Map<string, RouteHandles>();
+	#stale = new SiteCounts<{ route: string | null; epoch: number }>();
+	/**
+	 * Entries waiting for their grace check, and routes whose request ended (so that per-request figures
+	 * only count requests whose grace is over), in due order: the grace is constant.
+	 */
+	#queue: (Entry | RouteHandles)[] = [];
+	#dueAt: number[] = [];
+	#queueHead = 0;
+	#timer: NodeJS.Timeout | undefined;
+	#epoch = 0;
+	#closed = false;
+
+	constructor(options: HandleTrackerOptions) {
+		this.#options = options;
+	}
+
+	get tracked(): number {
+		return this.#entries.size;
+	}
+
+	start(): void {
+		if (this.#hook || this.#closed) return;
+		const init = (asyncId: number, type: string, _trigger: number, resource: object) => {
+			const label = labelOf(type);
+			if (label === undefined) return;
+			// Inside a request only. Kit evaluates a route's modules before its handle runs (to read page
+			// options), so the route is not known yet: Vite's own requests are told apart when they end.
+			const context = requestStorage.getStore();
+			if (!context) return;
+			this.#init(asyncId, label, resource, context, init);
+		};
+		const destroy = (asyncId: number) => this.#destroy(asyncId);
+		this.#hook = createHook({ init, destroy, trackPromises: false });
+		this.#hook.enable();
+	}
+
+	/** A request ended; `key` is its route, undefined when SvelteKit never handled it. */
+	requestEnded(context: RequestContext, key: string | undefined): void {
+		try {
+			const dueAt = performance.now() + this.#options.graceMs;
+			const route = key === undefined ? undefined : this.#route(key);
+			if (route) {
+				route.requestEnded();
+				this.#enqueue(route, dueAt);
+			}
+			const record = this.#records.get(context);
+			if (!record) return;
+			record.ended = true;
+			record.key = key;
+			record.ordinal = route?.requests ?? 0;
+			if (key === undefined) {
+				record.dropped = true;
+				for (const entry of record.waiting) this.#forget(entry);
+			} else {
+				for (const entry of record.waiting) if (entry.state === PENDING) this.#enqueue(entry, dueAt);
+			}
+			record.waiting = [];
+		} catch (error) {
+			this.#options.onError(error);
+		}
+	}
+
+	/**
+	 * Server modules were edited: their old instances stay in memory and their timers keep running.
+	 * Live resources created by code in one of these files are moved to the stale list.
+	 * Returns the newly stale sites.
+	 */
+	modulesReplaced(files: ReadonlySet<string>, epoch: number): StaleHandleSite[] {
+		this.#epoch = epoch;
+		const found = new SiteCounts<{ route: string | null; epoch: number }>();
+		try {
+			for (const entry of this.#entries.values()) {
+				if (entry.state !== PENDING && entry.state !== LINGERING) continue;
+				if (entry.state === PENDING && !(entry.resource && isRefed(entry.resource))) continue;
+				const site = this.#resolve(entry);
+				if (!site || !site.files.some((file) => files.has(file))) continue;
+				const route = entry.record.key ?? null;
+				if (entry.state === LINGERING && entry.record.key !== undefined) this.#routes.get(entry.record.key)?.release(entry.key!);
+				entry.state = STALE;
+				entry.resource = undefined;
+				this.#stale.add(entry.key!, site, { route, epoch });
+				found.add(entry.key!, site, { route, epoch });
+			}
+			for (const route of this.#routes.values()) route.newEpoch();
+		} catch (error) {
+			this.#options.onError(error);
+		}
+		return found.list();
+	}
+
+	describe(key: string): HandlesOfRoute {
+		const route = this.#routes.get(key);
+		return {
+			handles: route?.live ?? 0,
+			handleSites: route?.sites.list() ?? [],
+			handleVerdict: route?.verdict ?? 'ok',
+			handlesPerRequest: Math.round((route?.perRequest ?? 0) * 100) / 100,
+			handlesFlaggedAt: route?.flaggedAt ?? null
+		};
+	}
+
+	staleSites(): StaleHandleSite[] {
+		return this.#stale.list();
+	}
+
+	close(): void {
+		this.#closed = true;
+		this.#hook?.disable();
+		this.#hook = undefined;
+		clearTimeout(this.#timer);
+		this.#entries.clear();
+		this.#queue = [];
+		this.#dueAt = [];
+		this.#queueHead = 0;
+	}
+
+	#init(asyncId: number, label: string, resource: object, context: RequestContext, hook: Function): void {
+		try {
+			let record = this.#records.get(context);
+			if (!record) {
+				record = { key: undefined, ended: false, dropped: false, epoch: this.#epoch, waiting: [], left: false, count: 0, ordinal: 0 };
+				this.#records.set(context, record);
+			}
+			if (record.dropped || record.count >= MAX_PER_REQUEST || this.#entries.size >= MAX_TRACKED) return;
+			record.count++;
+			const trace: { stack?: string } = {};
+			const limit = Error.stackTraceLimit;
+			Error.stackTraceLimit = STACK_DEPTH;
+			Error.captureStackTrace(trace, hook);
+			Error.stackTraceLimit = limit;
+			const entry: Entry = { asyncId, label, state: PENDING, record, resource, trace, site: undefined, key: undefined };
+			this.#entries.set(asyncId, entry);
+			// A timer callback of an ended request that starts another timer (polling with setTimeout).
+			if (record.ended) this.#enqueue(entry, performance.now() + this.#options.graceMs);
+			else record.waiting.push(entry);
+		} catch (error) {
+			this.#options.onError(error);
+		}
+	}
+
+	#destroy(asyncId: number): void {
+		const entry = this.#entries.get(asyncId);
+		if (!entry) return;
+		try {
+			if (entry.state === LINGERING && entry.record.key !== undefined) {
+				const route = this.#routes.get(entry.record.key);
+				if (route?.release(entry.key!)) this.#options.onVerdictChange(entry.record.key);
+			} else if (entry.state === STALE) {
+				this.#stale.remove(entry.key!);
+			}
+		} catch (error) {
+			this.#options.onError(error);
+		}
+		this.#forget(entry);
+	}
+
+	#forget(entry: Entry): void {
+		if (entry.state === GONE) return;
+		entry.record.count--;
+		entry.state = GONE;
+		entry.resource = undefined;
+		entry.trace = undefined;
+		this.#entries.delete(entry.asyncId);
+	}
+
+	#enqueue(item: Entry | RouteHandles, dueAt: number): void {
+		this.#queue.push(item);
+		this.#dueAt.push(dueAt);
+		this.#schedule();
+	}
+
+	#schedule(): void {
+		if (this.#timer || this.#closed || this.#queueHead >= this.#queue.length) return;
+		const wait = Math.max(0, this.#dueAt[this.#queueHead] - performance.now());
+		// Outside any request, so that it is not tracked itself; unref'd, so it never keeps a process up.
+		this.#timer = requestStorage.exit(() => setTimeout(() => this.#sweep(), wait + 1).unref());
+	}
+
+	#sweep(): void {
+		this.#timer = undefined;
+		try {
+			const now = performance.now();
+			while (this.#queueHead < this.#queue.length && this.#dueAt[this.#queueHead] <= now) {
+				const item = this.#queue[this.#queueHead++];
+				if (item instanceof RouteHandles) item.requestChecked();
+				else if (item.state === PENDING) this.#check(item);
+			}
+			if (this.#queueHead === this.#queue.length) {
+				this.#queue = [];
+				this.#dueAt = [];
+				this.#queueHead = 0;
+			} else if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
+				this.#queue = this.#queue.slice(this.#queueHead);
+				this.#dueAt = this.#dueAt.slice(this.#queueHead);
+				this.#queueHead = 0;
+			}
+		} catch (error) {
+			this.#options.onError(error);
+		}
+		this.#schedule();
+	}
+
+	/** The grace period is over and the resource was not destroyed: lingering if ref'd and the app's. */
+	#check(entry: Entry): void {
+		const site = entry.resource && isRefed(entry.resource) ? this.#resolve(entry) : null;
+		if (!site || entry.record.key === undefined) return this.#forget(entry);
+		entry.state = LINGERING;
+		entry.resource = undefined;
+		const record = entry.record;
+		const newRequest = !record.left;
+		record.left = true;
+		const route = this.#route(record.key!);
+		if (route.linger(entry.key!, site, newRequest, record.epoch === this.#epoch, record.ordinal)) this.#options.onVerdictChange(record.key!);
+	}
+
+	/** Formats the captured stack once (Vite maps it to the original source) and finds the app's line. */
+	#resolve(entry: Entry): (SiteOf & { files: string[] }) | null {
+		if (entry.site !== undefined) return entry.site;
+		const stack = entry.trace?.stack;
+		entry.trace = undefined;
+		const found: CreationSite | null = stack ? findCreationSite(parseStack(stack), this.#options) : null;
+		entry.site = found && { ...describeTimer(entry.label, entry.resource), file: found.file, line: found.line, files: found.files };
+		if (entry.site) entry.key = siteKey(entry.site);
+		return entry.site;
+	}
+
+	#route(key: string): RouteHandles {
+		let route = this.#routes.get(key);
+		if (!route) {
+			route = new RouteHandles();
+			this.#routes.set(key, route);
+		}
+		return route;
+	}
+}
