@@ -28,7 +28,7 @@ export interface SiteFilter {
 
 // `    at fn (/abs/file.ts:12:5)`, `    at /abs/file.ts:12:5`, `    at async fn (file:///C:/x.ts:1:2)`.
 // The path starts right after `(` or `at `; route folders such as `(app)` never follow a space.
-const LOCATION = /(?:\(|\bat )((?:file:\/\/|\/|[A-Za-z]:[\\/]).*?):(\d+):\d+\)?$/;
+const LOCATION = /(?:\(|\bat )((?:file:\/\/|node:|\/|[A-Za-z]:[\\/]).*?):(\d+):\d+\)?$/;
 
 // Vite, Kit and their bundler create timers and sockets inside requests (module runner transport,
 // dep optimizer, file watchers): never the app's. Our own package is added through `tooling`.
