@@ -1,14 +1,14 @@
 import { readMemory } from './heap/memory.ts';
 import { forceMinorGc } from './heap/gc.ts';
 import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
-import { AllocationSampler, type ClassifyScript, type LiveBytes } from './heap/allocation-sampler.ts';
+import { AllocationSampler, parseSite, type AllocationSite, type ClassifyScript, type IsAppCode, type LiveBytes } from './heap/allocation-sampler.ts';
 import { RetentionEstimator, type RetentionEstimate } from './estimator/retention-estimator.ts';
 import { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend.ts';
 import { nextVerdict, type RouteEstimate } from './estimator/verdict.ts';
 import { requestStorage, type RequestContext } from './request/request-context.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import { HandleTracker, type HandlesOfRoute } from './handles/handle-tracker.ts';
-import type { Report, RequestSummary, RouteReport, StaleHandleSite, Verdict } from './protocol.ts';
+import type { Report, RequestSummary, RouteReport, SourceLocation, StaleHandleSite, Verdict } from './protocol.ts';
 
 export interface MonitorOptions {
 	leakThreshold: number;
@@ -28,6 +28,10 @@ export interface MonitorOptions {
 	classifyScript: ClassifyScript;
 	/** Mean bytes between two sampled allocations; smaller finds smaller leaks and costs more. */
 	allocationSamplingInterval: number;
+	/** Whether a script is the app's own code: allocation sites are named there. */
+	isAppCode?: IsAppCode;
+	/** Maps an allocation site (generated position) to the original file and line. */
+	resolveSource?(site: AllocationSite): SourceLocation | undefined;
 	onError(error: unknown): void;
 	/** Tracks the timers and handles each request leaves alive (async_hooks); omit to leave it off. */
 	handles?: {
@@ -49,6 +53,8 @@ interface RouteState {
 	epochRequests: number;
 	verdict: Verdict;
 	trend: LiveBytesTrend;
+	/** Top allocation sites of the memory it keeps, resolved at the latest sample. */
+	sources: SourceLocation[];
 	/** Sampled bytes of this route that appeared or died, summed over the epoch. */
 	turnover: number;
 	estimate: RouteEstimate | undefined;
@@ -62,6 +68,8 @@ interface RouteState {
  * see how much of it outlived the request: memory outside the V8 heap that sampling cannot see.
  */
 const BUFFER_CHECK_BYTES = 8 * 1024;
+
+const MAX_SOURCES = 3;
 
 /** Post-GC samples kept for sparklines: two minutes at the default interval. */
 const HISTORY_LENGTH = 120;
@@ -98,7 +106,7 @@ export class Monitor {
 	constructor(options: MonitorOptions) {
 		this.#options = options;
 		try {
-			this.#allocations = new AllocationSampler(options.classifyScript, options.allocationSamplingInterval);
+			this.#allocations = new AllocationSampler(options.classifyScript, options.allocationSamplingInterval, options.isAppCode);
 		} catch (error) {
 			// Without it, attribution falls back to regression on request counts alone.
 			options.onError(error);
@@ -108,7 +116,8 @@ export class Monitor {
 			intervalMs: options.sampleInterval,
 			maxHoldMs: 500,
 			onSample: (sample) => this.#onSample(sample),
-			detach: (fn) => requestStorage.exit(fn)
+			detach: (fn) => requestStorage.exit(fn),
+			onError: (error) => options.onError(error)
 		});
 		if (options.handles) this.#startHandleTracking(options.handles);
 	}
@@ -223,7 +232,7 @@ export class Monitor {
 		let route = this.#routes.get(key);
 		if (!route) {
 			if (this.#routes.size >= MAX_ROUTES) return;
-			route = { id, requests: 0, epochRequests: 0, verdict: 'warming', trend: new LiveBytesTrend(), turnover: 0, estimate: undefined, firstFlaggedAt: null, last: null, changedSinceEstimate: false };
+			route = { id, requests: 0, epochRequests: 0, verdict: 'warming', trend: new LiveBytesTrend(), sources: [], turnover: 0, estimate: undefined, firstFlaggedAt: null, last: null, changedSinceEstimate: false };
 			this.#routes.set(key, route);
 		}
 		route.requests++;
@@ -265,7 +274,7 @@ export class Monitor {
 				const bytes = live.get(key);
 				route.turnover += bytes?.turnover ?? 0;
 				if (route.epochRequests >= this.#options.warmupRequests && route.epochRequests > 0) {
-					route.trend.add({ requests: route.epochRequests, liveBytes: bytes?.live ?? 0, turnover: route.turnover });
+					route.trend.add({ requests: route.epochRequests, liveBytes: bytes?.live ?? 0, turnover: route.turnover, sites: bytes?.sites });
 				}
 			}
 		}
@@ -281,6 +290,7 @@ export class Monitor {
 			route.changedSinceEstimate = false;
 			const trend = route.trend.estimate(this.#options.window, this.#options.allocationSamplingInterval);
 			route.estimate = combine(trend, this.#estimator.estimate(key, this.#epoch)) ?? route.estimate;
+			route.sources = this.#sourcesOf(route);
 			const previous = route.verdict;
 			route.verdict = nextVerdict(previous, route.estimate, this.#options);
 			if (route.verdict === previous) continue;
@@ -289,6 +299,26 @@ export class Monitor {
 				this.#options.onVerdictChange(this.#describe(route), previous);
 			}
 		}
+	}
+
+	/** Sites that keep at least a tenth of the threshold per request; at most three. */
+	#sourcesOf(route: RouteState): SourceLocation[] {
+		const resolve = this.#options.resolveSource;
+		if (!resolve) return [];
+		const sources: SourceLocation[] = [];
+		for (const { site, bytesPerRequest } of route.trend.topSites(this.#options.window, MAX_SOURCES)) {
+			if (bytesPerRequest < this.#options.leakThreshold / 10) break;
+			try {
+				const parsed = parseSite(site);
+				const location = resolve(parsed);
+				if (!location) continue;
+				const name = parsed.functionName || '(anonymous function)';
+				sources.push({ file: location.file, line: location.line, function: name, bytesPerRequest: Math.round(bytesPerRequest) });
+			} catch (error) {
+				this.#options.onError(error);
+			}
+		}
+		return sources;
 	}
 
 	#measureBufferSurvivors(key: string, context: RequestContext): void {
@@ -317,7 +347,7 @@ export class Monitor {
 			estimateRequests: route.estimate?.requests ?? 0,
 			firstFlaggedAt: route.firstFlaggedAt,
 			...(this.#handles?.describe(keyOf(route.id)) ?? NO_HANDLES),
-			sources: [],
+			sources: route.sources,
 			file: this.#options.fileOf(route.id),
 			last: route.last,
 			history: route.trend.recent(60)

@@ -10,6 +10,10 @@ export interface SourceLocation {
 	/** Relative to the app root, with forward slashes. */
 	file: string;
 	line: number;
+	/** For allocation sites: the allocating function (its line is where the function starts). */
+	function?: string;
+	/** For allocation sites: live bytes allocated there per request of the route, over the recent window. */
+	bytesPerRequest?: number;
 }
 
 export interface RequestSummary {
@@ -52,6 +56,10 @@ export interface RouteReport {
 	/** The route's request count when its handles were first flagged, or null. */
 	handlesFlaggedAt: number | null;
 	/** Where the retained memory is allocated, most first. */
+	/**
+	 * Where the memory the route keeps is allocated: the innermost function of the app's own code on
+	 * the allocation stacks (libraries, Vite and Kit skipped), most bytes per request first.
+	 */
 	sources: SourceLocation[];
 	/** The route's own server file (+page.server, +server, +layout.server), relative to the app root. */
 	file: string | null;

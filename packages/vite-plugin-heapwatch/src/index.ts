@@ -6,6 +6,7 @@ import { createLog, type Log } from './log.ts';
 import { resolveOptions, routeMatcher, type HeapwatchOptions, type ResolvedOptions } from './options.ts';
 import { matchRoute, readRouteTable, type RouteEntry } from './routes/route-table.ts';
 import { createScriptClassifier } from './routes/classify-script.ts';
+import { createAppCodeTest, createSourceResolver } from './routes/source-locations.ts';
 import { installBridge, routeHookPlugin } from './server/route-hook.ts';
 import { createBridge, createRequestMiddleware } from './server/request-tracking.ts';
 import { createReportMiddleware, REPORT_PATH } from './server/report-endpoint.ts';
@@ -71,6 +72,8 @@ function startMonitoring(server: ViteDevServer, options: ResolvedOptions, hook: 
 		fileOf: (id) => table.find((entry) => entry.id === id)?.file ?? null,
 		classifyScript: createScriptClassifier(root),
 		allocationSamplingInterval: options.allocationSamplingInterval,
+		isAppCode: createAppCodeTest(root),
+		resolveSource: createSourceResolver(server, root),
 		onError,
 		onVerdictChange(route) {
 			if (route.verdict === 'leak') log.warn(formatLeak(route));

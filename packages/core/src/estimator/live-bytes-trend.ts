@@ -14,6 +14,13 @@ interface Point {
 	liveBytes: number;
 	/** Sampled bytes that appeared or died so far: the sampling noise of a change grows with it. */
 	turnover: number;
+	/** Live sampled bytes by allocation site, when known. */
+	sites?: Map<string, number>;
+}
+
+export interface SiteGrowth {
+	site: string;
+	bytesPerRequest: number;
 }
 
 /**
@@ -33,6 +40,31 @@ export class LiveBytesTrend {
 		this.#points.clear();
 	}
 
+	/** The allocation sites whose live bytes grew most over the window, per request of the route. */
+	topSites(window: number, count: number): SiteGrowth[] {
+		const points = this.#window(window);
+		const newest = points[0];
+		const reference = points[points.length - 1];
+		const requests = newest ? newest.requests - reference.requests : 0;
+		if (!newest?.sites || !reference.sites || requests === 0) return [];
+		const growth: SiteGrowth[] = [];
+		for (const [site, bytes] of newest.sites) {
+			const bytesPerRequest = (bytes - (reference.sites.get(site) ?? 0)) / requests;
+			if (bytesPerRequest > 0) growth.push({ site, bytesPerRequest });
+		}
+		return growth.sort((a, b) => b.bytesPerRequest - a.bytesPerRequest).slice(0, count);
+	}
+
+	/** Newest first, back to the first point at least `window` requests older than the newest. */
+	#window(window: number): Point[] {
+		const points: Point[] = [];
+		for (const point of this.#points.newestFirst()) {
+			points.push(point);
+			if (points[0].requests - point.requests >= window) break;
+		}
+		return points;
+	}
+
 	/** The most recent points, oldest first. */
 	recent(count: number): { requests: number; liveBytes: number }[] {
 		const points: { requests: number; liveBytes: number }[] = [];
@@ -44,11 +76,7 @@ export class LiveBytesTrend {
 	}
 
 	estimate(window: number, samplingInterval: number): TrendEstimate | undefined {
-		const points: Point[] = [];
-		for (const point of this.#points.newestFirst()) {
-			points.push(point);
-			if (points[0].requests - point.requests >= window) break;
-		}
+		const points = this.#window(window);
 		if (points.length < 2) return undefined;
 		const requests = points[0].requests - points[points.length - 1].requests;
 		if (requests === 0) return undefined;

@@ -20,7 +20,30 @@ export interface LiveBytes {
 	live: number;
 	/** Each sample stands for ~samplingInterval bytes, so the noise of a change grows with this. */
 	turnover: number;
+	/** Live bytes by allocation site (see siteOf), at most MAX_SITES_PER_KEY, largest first. */
+	sites: Map<string, number>;
 }
+
+/**
+ * Where an allocation was made: the innermost function of the app's own code on its stack. V8's
+ * sampling profiler records functions, not lines: the position is where that function starts, in the
+ * code V8 ran (0-based).
+ */
+export interface AllocationSite {
+	url: string;
+	functionName: string;
+	line: number;
+	column: number;
+}
+
+/** A site as a map key; `parseSite` reads it back. */
+const siteKey = (site: AllocationSite) => [site.line, site.column, site.functionName, site.url].join('\0');
+export function parseSite(key: string): AllocationSite {
+	const [line, column, functionName, url] = key.split('\0');
+	return { line: Number(line), column: Number(column), functionName, url };
+}
+
+const MAX_SITES_PER_KEY = 20;
 
 interface ProfileNode {
 	id: number;
@@ -31,6 +54,8 @@ interface ProfileNode {
 
 /** Where a live allocation belongs: a key (a route id, or a shared source) chosen by the caller from its stack. */
 export type ClassifyScript = (url: string) => string | undefined;
+/** Whether a script is the app's own code (not a library, Vite, Kit or Node), where a site is named. */
+export type IsAppCode = (url: string) => boolean;
 
 /** Scripts we remember the URL of; Vite evaluates one per module, so this is plenty. */
 const MAX_SCRIPTS = 50_000;
@@ -56,8 +81,11 @@ export class AllocationSampler {
 	/** The previous read's live samples, by ordinal: what appears or disappears between reads. */
 	#previous = new Map<number, { key: string; size: number }>();
 
-	constructor(classify: ClassifyScript, samplingInterval: number) {
+	#isAppCode: IsAppCode;
+
+	constructor(classify: ClassifyScript, samplingInterval: number, isAppCode: IsAppCode = () => false) {
 		this.#classify = classify;
+		this.#isAppCode = isAppCode;
 		this.#session.connect();
 		this.#session.on('Debugger.scriptParsed', ({ params }) => {
 			if (!params.url) return;
@@ -73,32 +101,41 @@ export class AllocationSampler {
 	liveBytesByKey(): Map<string, LiveBytes> {
 		const { profile } = this.#post('HeapProfiler.getSamplingProfile') as { profile: { head: ProfileNode; samples: Sample[] } };
 		this.#nameScripts(profile.head);
-		const keyOfNode = new Map<number, string>();
-		const stack: { node: ProfileNode; key: string | undefined }[] = [{ node: profile.head, key: undefined }];
+		const placeOfNode = new Map<number, { key: string; site: string | undefined }>();
+		const stack: { node: ProfileNode; key: string | undefined; site: string | undefined }[] = [
+			{ node: profile.head, key: undefined, site: undefined }
+		];
 		while (stack.length > 0) {
-			const { node, key: inherited } = stack.pop()!;
+			const { node, key: inherited, site: outerSite } = stack.pop()!;
 			const key = this.#keyOf(node) ?? inherited;
-			if (key !== undefined) keyOfNode.set(node.id, key);
-			for (const child of node.children) stack.push({ node: child, key });
+			const site = this.#siteOf(node) ?? outerSite;
+			if (key !== undefined) placeOfNode.set(node.id, { key, site });
+			for (const child of node.children) stack.push({ node: child, key, site });
 		}
 
 		const totals = new Map<string, LiveBytes>();
 		const entry = (key: string) => {
 			let total = totals.get(key);
-			if (!total) totals.set(key, (total = { live: 0, turnover: 0 }));
+			if (!total) totals.set(key, (total = { live: 0, turnover: 0, sites: new Map() }));
 			return total;
 		};
 		const current = new Map<number, { key: string; size: number }>();
 		for (const sample of profile.samples) {
-			const key = keyOfNode.get(sample.nodeId);
-			if (key === undefined) continue;
-			current.set(sample.ordinal, { key, size: sample.size });
-			const total = entry(key);
+			const place = placeOfNode.get(sample.nodeId);
+			if (place === undefined) continue;
+			current.set(sample.ordinal, { key: place.key, size: sample.size });
+			const total = entry(place.key);
 			total.live += sample.size;
 			if (!this.#previous.has(sample.ordinal)) total.turnover += sample.size;
+			if (place.site) total.sites.set(place.site, (total.sites.get(place.site) ?? 0) + sample.size);
 		}
 		for (const [ordinal, gone] of this.#previous) if (!current.has(ordinal)) entry(gone.key).turnover += gone.size;
 		this.#previous = current;
+		for (const total of totals.values()) {
+			if (total.sites.size > MAX_SITES_PER_KEY) {
+				total.sites = new Map([...total.sites].sort((a, b) => b[1] - a[1]).slice(0, MAX_SITES_PER_KEY));
+			}
+		}
 		return totals;
 	}
 
@@ -135,10 +172,21 @@ export class AllocationSampler {
 		}
 	}
 
+	#siteOf(node: ProfileNode): string | undefined {
+		const url = this.#urlOf(node);
+		if (!url || !this.#isAppCode(url)) return undefined;
+		const { functionName, lineNumber: line, columnNumber: column } = node.callFrame;
+		return siteKey({ url, functionName, line, column });
+	}
+
+	#urlOf(node: ProfileNode): string {
+		return node.callFrame.url || this.#scripts.get(node.callFrame.scriptId) || '';
+	}
+
 	#keyOf(node: ProfileNode): string | undefined {
 		let key = this.#keyOfNode.get(node.id);
 		if (key === undefined) {
-			const url = node.callFrame.url || this.#scripts.get(node.callFrame.scriptId) || '';
+			const url = this.#urlOf(node);
 			key = (url ? this.#classify(url) : undefined) ?? null;
 			if (this.#keyOfNode.size >= MAX_SCRIPTS * 4) this.#keyOfNode.clear();
 			this.#keyOfNode.set(node.id, key);

@@ -9,6 +9,11 @@ export function formatLeak(route: RouteReport): string {
 		`${name(route)} retains ~${kb(route.retainedBytesPerRequest)} per request (estimated over its last ${route.estimateRequests} requests, after GC).`
 	];
 	if (route.file) lines.push(`  route file: ${route.file}`);
+	const [top] = route.sources;
+	if (top) {
+		const where = top.function ? `${top.function}, ${top.file}:${top.line}` : `${top.file}:${top.line}`;
+		lines.push(`  allocated in ${where}${top.bytesPerRequest ? ` (~${kb(top.bytesPerRequest)} per request)` : ''}`);
+	}
 	if (route.externalBytesPerRequest > route.retainedBytesPerRequest / 2) {
 		lines.push(`  Most of it is outside the JS heap (${kb(route.externalBytesPerRequest)}): Buffers or ArrayBuffers kept alive.`);
 	}
