@@ -1,0 +1,161 @@
+/**
+ * Overhead benchmark: what heapwatch costs a dev server. Two `vite dev` servers of the playground run
+ * side by side, one with heapwatch and one without; the clean lab routes are requested from both in
+ * interleaved rounds (the order flips every round), so machine noise hits both alike.
+ *
+ *   pnpm bench:overhead [--rounds 10] [--requests 2000] [--concurrency 4]
+ *
+ * Prints requests/s and p99 latency with heapwatch on and off and their ratios, and heapwatch's own
+ * retained memory: post-GC heap growth of the "on" server over the run minus that of the "off" server.
+ * Results are written to bench-results/overhead.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { lab } from '../playground/src/lib/lab/catalog.ts';
+import { playgroundDir, repoRoot, startDevServer, type DevServer } from './lib/dev-server.ts';
+import { fresh, get, report } from './lib/traffic.ts';
+
+const { values } = parseArgs({
+	options: {
+		rounds: { type: 'string', default: '10' },
+		requests: { type: 'string', default: '2000' },
+		concurrency: { type: 'string', default: '4' },
+		/** heapwatch() options for the "on" server, as JSON: to see what a setting costs. */
+		options: { type: 'string', default: '{}' }
+	}
+});
+const rounds = Number(values.rounds);
+const perRound = Number(values.requests);
+const concurrency = Number(values.concurrency);
+const WARMUP = 300;
+const clean = lab.filter((entry) => entry.leaks === false).map((entry) => entry.href);
+
+// Both servers load the playground's own vite.config.ts; "off" drops heapwatch's plugins from it. Both
+// get an endpoint that reports memory after a full GC, so that they are measured alike. The configs
+// live under node_modules, where Vite resolves the playground's dependencies from.
+const configDir = path.join(playgroundDir, 'node_modules', '.heapwatch-bench');
+const heapEndpoint = `
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import heapwatch from 'vite-plugin-heapwatch';
+import base from '../../vite.config.ts';
+
+const isHeapwatch = (plugin) => Array.isArray(plugin) && plugin.some((p) => p?.name?.startsWith('heapwatch'));
+const benchHeap = {
+	name: 'bench-heap',
+	configureServer(server) {
+		server.middlewares.use('/__bench/heap', (req, res) => {
+			v8.setFlagsFromString('--expose-gc');
+			const gc = vm.runInNewContext('gc');
+			gc();
+			gc();
+			res.setHeader('content-type', 'application/json');
+			res.end(JSON.stringify(process.memoryUsage()));
+		});
+	}
+};
+`;
+function writeConfig(heapwatch: boolean): string {
+	const file = path.join(configDir, `vite.config.${heapwatch ? 'on' : 'off'}.ts`);
+	const plugins = `...base.plugins.filter((plugin) => !isHeapwatch(plugin))${heapwatch ? `, heapwatch(${values.options})` : ''}`;
+	writeFileSync(file, `${heapEndpoint}\nexport default { ...base, plugins: [${plugins}, benchHeap] };\n`);
+	return file;
+}
+
+interface Side {
+	name: 'on' | 'off';
+	server: DevServer;
+	rates: number[];
+	latencies: number[];
+	errors: number;
+}
+
+/** `count` requests over the clean routes from `concurrency` keep-alive clients; requests/s. */
+async function load(side: Side, count: number, record: boolean): Promise<number> {
+	let next = 0;
+	const started = performance.now();
+	const client = async () => {
+		for (let i = next++; i < count; i = next++) {
+			const href = fresh(clean[i % clean.length]);
+			const sent = performance.now();
+			const status = await get(side.server.url, href);
+			if (!record) continue;
+			side.latencies.push(performance.now() - sent);
+			if (status !== 200) side.errors++;
+		}
+	};
+	await Promise.all(Array.from({ length: concurrency }, client));
+	return count / ((performance.now() - started) / 1000);
+}
+
+async function heapUsed(side: Side): Promise<number> {
+	const response = await fetch(`${side.server.url}/__bench/heap`);
+	return ((await response.json()) as NodeJS.MemoryUsage).heapUsed;
+}
+
+const percentile = (values: number[], p: number) => {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const median = (values: number[]) => percentile(values, 50);
+const mb = (bytes: number) => Math.round(bytes / 1024 / 10.24) / 100;
+
+mkdirSync(configDir, { recursive: true });
+const sides: Side[] = [];
+try {
+	for (const name of ['on', 'off'] as const) {
+		const server = await startDevServer({ args: ['--config', writeConfig(name === 'on')] });
+		sides.push({ name, server, rates: [], latencies: [], errors: 0 });
+	}
+	for (const side of sides) await load(side, WARMUP, false);
+	const heapBefore = await Promise.all(sides.map(heapUsed));
+	const started = performance.now();
+	for (let round = 0; round < rounds; round++) {
+		for (const side of round % 2 === 0 ? sides : [...sides].reverse()) side.rates.push(await load(side, perRound, true));
+		const [on, off] = sides;
+		console.log(`round ${round + 1}/${rounds}: on ${on.rates.at(-1)!.toFixed(0)} req/s, off ${off.rates.at(-1)!.toFixed(0)} req/s`);
+	}
+	const heapAfter = await Promise.all(sides.map(heapUsed));
+	const [on, off] = sides;
+	const final = await report(on.server.url);
+	const result = {
+		machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+		date: new Date().toISOString(),
+		rounds,
+		requestsPerRound: perRound,
+		concurrency,
+		options: JSON.parse(values.options),
+		routes: clean,
+		seconds: Math.round((performance.now() - started) / 100) / 10,
+		requestsPerSecond: { on: Math.round(median(on.rates)), off: Math.round(median(off.rates)) },
+		throughputRatio: Math.round((median(on.rates) / median(off.rates)) * 1000) / 1000,
+		p99Ms: { on: Math.round(percentile(on.latencies, 99) * 10) / 10, off: Math.round(percentile(off.latencies, 99) * 10) / 10 },
+		p99Ratio: Math.round((percentile(on.latencies, 99) / percentile(off.latencies, 99)) * 1000) / 1000,
+		errors: { on: on.errors, off: off.errors },
+		/** Post-GC heap growth over the measured requests, per server; the difference is heapwatch's own. */
+		heapGrowthMB: { on: mb(heapAfter[0] - heapBefore[0]), off: mb(heapAfter[1] - heapBefore[1]) },
+		retainedByHeapwatchMB: mb(heapAfter[0] - heapBefore[0] - (heapAfter[1] - heapBefore[1])),
+		heapAfterMB: { on: mb(heapAfter[0]), off: mb(heapAfter[1]) },
+		heapwatch: {
+			samples: final.samples,
+			routesFlagged: final.routes.filter((r) => r.verdict === 'leak' || r.handleVerdict === 'leak').map((r) => r.id),
+			lingeringHandles: final.routes.reduce((sum, r) => sum + r.handles, 0)
+		}
+	};
+	console.log(`\n${result.machine}; ${rounds} rounds x ${perRound} requests per server, ${concurrency} clients, routes: ${clean.join(' ')}`);
+	console.table({
+		'requests/s (median of rounds)': { on: result.requestsPerSecond.on, off: result.requestsPerSecond.off, ratio: result.throughputRatio },
+		'p99 latency ms': { on: result.p99Ms.on, off: result.p99Ms.off, ratio: result.p99Ratio },
+		'post-GC heap growth MB': { on: result.heapGrowthMB.on, off: result.heapGrowthMB.off, ratio: '' }
+	});
+	console.log(`heapwatch's own retained memory after ${rounds * perRound} requests: ${result.retainedByHeapwatchMB} MB (on-growth minus off-growth)`);
+	console.log(`heapwatch: ${result.heapwatch.samples} post-GC samples, flagged: ${result.heapwatch.routesFlagged.join(', ') || 'none'}, lingering handles: ${result.heapwatch.lingeringHandles}`);
+	const file = path.join(repoRoot, 'bench-results', 'overhead.json');
+	mkdirSync(path.dirname(file), { recursive: true });
+	writeFileSync(file, JSON.stringify(result, null, 2));
+	console.log(`saved ${path.relative(repoRoot, file)}`);
+} finally {
+	await Promise.all(sides.map((side) => side.server.stop()));
+}
