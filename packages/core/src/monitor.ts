@@ -1,14 +1,16 @@
 import { readMemory } from './heap/memory.ts';
 import { forceMinorGc } from './heap/gc.ts';
 import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
-import { AllocationSampler, parseSite, type AllocationSite, type ClassifyScript, type IsAppCode, type LiveBytes } from './heap/allocation-sampler.ts';
+import { AllocationSampler, type AllocationSite, type ClassifyScript, type IsAppCode, type LiveBytes } from './heap/allocation-sampler.ts';
 import { RetentionEstimator, type RetentionEstimate } from './estimator/retention-estimator.ts';
 import { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend.ts';
 import { nextVerdict, type RouteEstimate } from './estimator/verdict.ts';
 import { requestStorage, type RequestContext } from './request/request-context.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import { HandleTracker, type HandlesOfRoute } from './handles/handle-tracker.ts';
-import type { Report, RequestSummary, RouteReport, SourceLocation, StaleHandleSite, Verdict } from './protocol.ts';
+import type { FindingReport, Report, RequestSummary, RouteReport, SourceLocation, StaleHandleSite, Verdict } from './protocol.ts';
+import { allocationSources } from './findings/allocation-sources.ts';
+import { SharedSources } from './findings/shared-sources.ts';
 
 export interface MonitorOptions {
 	leakThreshold: number;
@@ -32,6 +34,8 @@ export interface MonitorOptions {
 	isAppCode?: IsAppCode;
 	/** Maps an allocation site (generated position) to the original file and line. */
 	resolveSource?(site: AllocationSite): SourceLocation | undefined;
+	/** A hooks.server or +layout.server file started or stopped keeping memory under its routes. */
+	onFindingChange?(finding: FindingReport, previous: Verdict): void;
 	onError(error: unknown): void;
 	/** Tracks the timers and handles each request leaves alive (async_hooks); omit to leave it off. */
 	handles?: {
@@ -69,8 +73,6 @@ interface RouteState {
  */
 const BUFFER_CHECK_BYTES = 8 * 1024;
 
-const MAX_SOURCES = 3;
-
 /** Post-GC samples kept for sparklines: two minutes at the default interval. */
 const HISTORY_LENGTH = 120;
 
@@ -102,6 +104,7 @@ export class Monitor {
 	/** Live sampled bytes per key at the previous sample of this epoch. */
 	#lastLive: Map<string, LiveBytes> | null = null;
 	#handles: HandleTracker | undefined;
+	#shared: SharedSources;
 
 	constructor(options: MonitorOptions) {
 		this.#options = options;
@@ -112,6 +115,7 @@ export class Monitor {
 			options.onError(error);
 		}
 		this.#estimator = new RetentionEstimator({ window: options.window, minIntervals: 3, capacity: 512 });
+		this.#shared = new SharedSources({ ...options, onFindingChange: (finding, previous) => options.onFindingChange?.(finding, previous) });
 		this.sampler = new IdleSampler({
 			intervalMs: options.sampleInterval,
 			maxHoldMs: 500,
@@ -174,6 +178,7 @@ export class Monitor {
 			route.trend.clear();
 			route.turnover = 0;
 		}
+		this.#shared.newEpoch();
 	}
 
 	report(): Report {
@@ -190,7 +195,8 @@ export class Monitor {
 			lastSample: last && { heapUsed: last.heapUsed, external: last.external, arrayBuffers: last.arrayBuffers, at: last.at, gcMs: last.gcMs },
 			history: [...this.#history.newestFirst()].reverse(),
 			routes,
-			staleHandles: this.#handles?.staleSites() ?? []
+			staleHandles: this.#handles?.staleSites() ?? [],
+			findings: this.#shared.report().filter((finding) => finding.verdict !== 'warming' || finding.retainedBytesPerRequest > 0)
 		};
 	}
 
@@ -277,11 +283,26 @@ export class Monitor {
 					route.trend.add({ requests: route.epochRequests, liveBytes: bytes?.live ?? 0, turnover: route.turnover, sites: bytes?.sites });
 				}
 			}
+			try {
+				this.#shared.update(live, (prefix) => this.#requestsUnder(prefix));
+			} catch (error) {
+				this.#options.onError(error);
+			}
 		}
 		this.#pendingCounts = new Map();
 		this.#pendingSurvivors = new Map();
 		this.#pendingWarm = false;
 		this.#updateVerdicts();
+	}
+
+	/** This epoch's requests of the routes under a route id prefix ('' for all pages); null for every request. */
+	#requestsUnder(prefix: string | null): number {
+		let total = 0;
+		for (const route of this.#routes.values()) {
+			const under = prefix === null || (route.id !== null && (prefix === '' || route.id === prefix || route.id.startsWith(`${prefix}/`)));
+			if (under) total += route.epochRequests;
+		}
+		return total;
 	}
 
 	#updateVerdicts(): void {
@@ -290,7 +311,7 @@ export class Monitor {
 			route.changedSinceEstimate = false;
 			const trend = route.trend.estimate(this.#options.window, this.#options.allocationSamplingInterval);
 			route.estimate = combine(trend, this.#estimator.estimate(key, this.#epoch)) ?? route.estimate;
-			route.sources = this.#sourcesOf(route);
+			route.sources = allocationSources(route.trend, this.#options);
 			const previous = route.verdict;
 			route.verdict = nextVerdict(previous, route.estimate, this.#options);
 			if (route.verdict === previous) continue;
@@ -299,26 +320,6 @@ export class Monitor {
 				this.#options.onVerdictChange(this.#describe(route), previous);
 			}
 		}
-	}
-
-	/** Sites that keep at least a tenth of the threshold per request; at most three. */
-	#sourcesOf(route: RouteState): SourceLocation[] {
-		const resolve = this.#options.resolveSource;
-		if (!resolve) return [];
-		const sources: SourceLocation[] = [];
-		for (const { site, bytesPerRequest } of route.trend.topSites(this.#options.window, MAX_SOURCES)) {
-			if (bytesPerRequest < this.#options.leakThreshold / 10) break;
-			try {
-				const parsed = parseSite(site);
-				const location = resolve(parsed);
-				if (!location) continue;
-				const name = parsed.functionName || '(anonymous function)';
-				sources.push({ file: location.file, line: location.line, function: name, bytesPerRequest: Math.round(bytesPerRequest) });
-			} catch (error) {
-				this.#options.onError(error);
-			}
-		}
-		return sources;
 	}
 
 	#measureBufferSurvivors(key: string, context: RequestContext): void {

@@ -88,6 +88,22 @@ export interface StaleHandleSite extends HandleSite {
 	epoch: number;
 }
 
+/**
+ * Code that runs under many routes (hooks.server handle, a +layout.server load) and keeps memory:
+ * reported once, on its own file, per request of the routes it runs under.
+ */
+export interface FindingReport {
+	kind: 'hooks' | 'layout';
+	/** Relative to the app root. */
+	file: string;
+	verdict: Verdict;
+	retainedBytesPerRequest: number;
+	estimateRequests: number;
+	/** Requests (of the routes it runs under) when first flagged, or null. */
+	firstFlaggedAt: number | null;
+	sources: SourceLocation[];
+}
+
 export interface MemoryFigures {
 	heapUsed: number;
 	external: number;
@@ -106,4 +122,6 @@ export interface Report {
 	routes: RouteReport[];
 	/** Timers and handles of replaced module instances (after HMR edits) that are still alive. */
 	staleHandles: StaleHandleSite[];
+	/** Shared code that keeps memory under many routes; see FindingReport. */
+	findings: FindingReport[];
 }

@@ -10,7 +10,7 @@ import { createAppCodeTest, createSourceResolver } from './routes/source-locatio
 import { installBridge, routeHookPlugin } from './server/route-hook.ts';
 import { createBridge, createRequestMiddleware } from './server/request-tracking.ts';
 import { createReportMiddleware, REPORT_PATH } from './server/report-endpoint.ts';
-import { formatCleared, formatHandleLeak, formatHandlesCleared, formatLeak, formatStaleHandles } from './server/warnings.ts';
+import { formatCleared, formatFinding, formatFindingCleared, formatHandleLeak, formatHandlesCleared, formatLeak, formatStaleHandles } from './server/warnings.ts';
 import { overlayPlugin, type OverlayState } from './overlay/overlay-plugin.ts';
 import { startOverlayFeed } from './overlay/feed.ts';
 
@@ -75,6 +75,10 @@ function startMonitoring(server: ViteDevServer, options: ResolvedOptions, hook: 
 		isAppCode: createAppCodeTest(root),
 		resolveSource: createSourceResolver(server, root),
 		onError,
+		onFindingChange(finding) {
+			if (finding.verdict === 'leak') log.warn(formatFinding(finding));
+			else log.info(formatFindingCleared(finding));
+		},
 		onVerdictChange(route) {
 			if (route.verdict === 'leak') log.warn(formatLeak(route));
 			else log.info(formatCleared(route));

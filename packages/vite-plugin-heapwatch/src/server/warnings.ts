@@ -1,4 +1,4 @@
-import type { HandleSite, RouteReport, StaleHandleSite } from '@heapwatch/core';
+import type { FindingReport, HandleSite, RouteReport, SourceLocation, StaleHandleSite } from '@heapwatch/core';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const name = (route: RouteReport) => route.id ?? '404 (no route)';
@@ -9,16 +9,33 @@ export function formatLeak(route: RouteReport): string {
 		`${name(route)} retains ~${kb(route.retainedBytesPerRequest)} per request (estimated over its last ${route.estimateRequests} requests, after GC).`
 	];
 	if (route.file) lines.push(`  route file: ${route.file}`);
-	const [top] = route.sources;
-	if (top) {
-		const where = top.function ? `${top.function}, ${top.file}:${top.line}` : `${top.file}:${top.line}`;
-		lines.push(`  allocated in ${where}${top.bytesPerRequest ? ` (~${kb(top.bytesPerRequest)} per request)` : ''}`);
-	}
+	if (route.sources[0]) lines.push(allocatedIn(route.sources[0]));
 	if (route.externalBytesPerRequest > route.retainedBytesPerRequest / 2) {
 		lines.push(`  Most of it is outside the JS heap (${kb(route.externalBytesPerRequest)}): Buffers or ArrayBuffers kept alive.`);
 	}
 	lines.push('  Something keeps memory after each response: a module-level cache, array, Map, store or listener that grows with traffic.');
 	return lines.join('\n');
+}
+
+function allocatedIn(source: SourceLocation): string {
+	const where = source.function ? `${source.function}, ${source.file}:${source.line}` : `${source.file}:${source.line}`;
+	return `  allocated in ${where}${source.bytesPerRequest ? ` (~${kb(source.bytesPerRequest)} per request)` : ''}`;
+}
+
+const SHARED_RUNS_UNDER = { hooks: 'every request', layout: 'every route under this layout' };
+
+/** Code that runs under many routes keeps memory: one warning on its own file, not one per route. */
+export function formatFinding(finding: FindingReport): string {
+	const lines = [
+		`${finding.file} retains ~${kb(finding.retainedBytesPerRequest)} per request, on ${SHARED_RUNS_UNDER[finding.kind]} (estimated over the last ${finding.estimateRequests} requests, after GC).`
+	];
+	if (finding.sources[0]) lines.push(allocatedIn(finding.sources[0]));
+	lines.push(`  It runs for ${SHARED_RUNS_UNDER[finding.kind]}, so the routes themselves are not blamed: look for a log, list or cache it appends to.`);
+	return lines.join('\n');
+}
+
+export function formatFindingCleared(finding: FindingReport): string {
+	return `${finding.file} no longer grows: ~${kb(finding.retainedBytesPerRequest)} per request over the last ${finding.estimateRequests} requests.`;
 }
 
 export function formatCleared(route: RouteReport): string {

@@ -1,0 +1,110 @@
+import type { LiveBytes } from '../heap/allocation-sampler.ts';
+import { LiveBytesTrend } from '../estimator/live-bytes-trend.ts';
+import { nextVerdict, type RouteEstimate } from '../estimator/verdict.ts';
+import type { FindingReport, Verdict } from '../protocol.ts';
+import { allocationSources, type SourceOptions } from './allocation-sources.ts';
+
+export interface SharedSourceOptions extends SourceOptions {
+	warmupRequests: number;
+	minRequests: number;
+	allocationSamplingInterval: number;
+	onFindingChange(finding: FindingReport, previous: Verdict): void;
+}
+
+interface SharedSource {
+	kind: FindingReport['kind'];
+	file: string;
+	/** Route id prefix of the routes it runs under; null for every request (hooks). */
+	prefix: string | null;
+	trend: LiveBytesTrend;
+	turnover: number;
+	verdict: Verdict;
+	estimate: RouteEstimate | undefined;
+	firstFlaggedAt: number | null;
+	sources: FindingReport['sources'];
+}
+
+/** Shared sources come from layouts and hooks only, so this is a guard, not a limit anyone meets. */
+const MAX_SHARED = 200;
+
+/**
+ * Code that runs under many routes (hooks.server handle, +layout.server load) and keeps memory there
+ * is one finding on its own file, measured against the requests of all the routes it runs under,
+ * never a leak of each of those routes: allocations under its frames are keyed to it, not to them.
+ */
+export class SharedSources {
+	#sources = new Map<string, SharedSource>();
+	#options: SharedSourceOptions;
+
+	constructor(options: SharedSourceOptions) {
+		this.#options = options;
+	}
+
+	/** After a post-GC sample: `requestsUnder(prefix)` counts this epoch's requests of the routes under a prefix. */
+	update(live: Map<string, LiveBytes>, requestsUnder: (prefix: string | null) => number): void {
+		for (const key of live.keys()) if (!this.#sources.has(key)) this.#add(key);
+		for (const [key, source] of this.#sources) {
+			const bytes = live.get(key);
+			source.turnover += bytes?.turnover ?? 0;
+			const requests = requestsUnder(source.prefix);
+			if (requests <= this.#options.warmupRequests) continue;
+			source.trend.add({ requests, liveBytes: bytes?.live ?? 0, turnover: source.turnover, sites: bytes?.sites });
+			const trend = source.trend.estimate(this.#options.window, this.#options.allocationSamplingInterval);
+			source.estimate = trend ? { ...trend, externalBytesPerRequest: 0 } : source.estimate;
+			source.sources = allocationSources(source.trend, this.#options);
+			const previous = source.verdict;
+			source.verdict = nextVerdict(previous, source.estimate, this.#options);
+			if (source.verdict === previous) continue;
+			if (source.verdict === 'leak') source.firstFlaggedAt ??= requests;
+			if (previous !== 'warming' || source.verdict === 'leak') this.#options.onFindingChange(describe(source), previous);
+		}
+	}
+
+	newEpoch(): void {
+		for (const source of this.#sources.values()) {
+			source.trend.clear();
+			source.turnover = 0;
+		}
+	}
+
+	report(): FindingReport[] {
+		return [...this.#sources.values()].map(describe);
+	}
+
+	#add(key: string): void {
+		const match = /^(hooks|layout):(.+)$/.exec(key);
+		if (!match || this.#sources.size >= MAX_SHARED) return;
+		const kind = match[1] as FindingReport['kind'];
+		const file = match[2];
+		this.#sources.set(key, {
+			kind,
+			file,
+			prefix: kind === 'hooks' ? null : layoutPrefix(file),
+			trend: new LiveBytesTrend(),
+			turnover: 0,
+			verdict: 'warming',
+			estimate: undefined,
+			firstFlaggedAt: null,
+			sources: []
+		});
+	}
+}
+
+/** `src/routes/(app)/+layout.server.ts` runs under route ids `/(app)` and `/(app)/...`; the root layout under all. */
+function layoutPrefix(file: string): string {
+	const dir = file.slice(0, file.lastIndexOf('/'));
+	const at = dir.indexOf('routes');
+	return at === -1 ? '' : dir.slice(at + 'routes'.length);
+}
+
+function describe(source: SharedSource): FindingReport {
+	return {
+		kind: source.kind,
+		file: source.file,
+		verdict: source.verdict,
+		retainedBytesPerRequest: Math.round(source.estimate?.bytesPerRequest ?? 0),
+		estimateRequests: source.estimate?.requests ?? 0,
+		firstFlaggedAt: source.firstFlaggedAt,
+		sources: source.sources
+	};
+}
