@@ -20,12 +20,13 @@ export interface SnapshotCost {
 }
 
 /**
- * Measured on Node 24 (x64, 2 cores): 35-55 ms and ~1.5 bytes of file per byte of heap; the object
- * count matters more than bytes, so a heap of many small objects is slower. Refined from the last
- * snapshot this process took.
+ * Rates per byte of heapUsed read before the GC, so slightly high on purpose. Measured on Node 24
+ * (x64, 2 cores): the playground's dev server, 70 MB before GC, paused 1.1 s and wrote 41 MB per
+ * snapshot; a heap of millions of tiny objects is slower (50 ms per MB), so the object count matters
+ * more than bytes. Refined from the last snapshot this process took.
  */
-let msPerHeapByte = 50 / 1e6;
-let fileBytesPerHeapByte = 1.6;
+let msPerHeapByte = 20 / 1e6;
+let fileBytesPerHeapByte = 0.8;
 
 export function snapshotCost(heapUsed = process.memoryUsage().heapUsed): SnapshotCost {
 	return { heapUsed, pauseMs: Math.round(heapUsed * msPerHeapByte), fileBytes: Math.round(heapUsed * fileBytesPerHeapByte) };
@@ -39,14 +40,15 @@ export function snapshotCost(heapUsed = process.memoryUsage().heapUsed): Snapsho
 export function captureHeapSnapshot(file: string): CapturedSnapshot {
 	mkdirSync(path.dirname(file), { recursive: true });
 	const started = performance.now();
+	const beforeGc = process.memoryUsage().heapUsed;
 	forceGc();
 	const heapUsed = process.memoryUsage().heapUsed;
 	writeHeapSnapshot(file);
 	const pauseMs = performance.now() - started;
 	const bytes = statSync(file).size;
-	if (heapUsed > 0) {
-		msPerHeapByte = pauseMs / heapUsed;
-		fileBytesPerHeapByte = bytes / heapUsed;
+	if (beforeGc > 0) {
+		msPerHeapByte = pauseMs / beforeGc;
+		fileBytesPerHeapByte = bytes / beforeGc;
 	}
 	return { file, pauseMs, bytes, heapUsed };
 }

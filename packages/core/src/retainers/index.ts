@@ -4,3 +4,4 @@ export { captureHeapSnapshot, snapshotCost, type CapturedSnapshot, type Snapshot
 export { loadedScriptUrls } from './script-urls.ts';
 export { declarationLine } from './declaration-line.ts';
 export type { RetainerStep, NamingOptions } from './retainer-path.ts';
+export { startRetainerCapture, type RetainerCapture, type RetainerCaptureStatus, type RetainerCaptureOptions, type CaptureState } from './retainer-capture.ts';
