@@ -10,6 +10,7 @@ import { createAppCodeTest, createSourceResolver } from './routes/source-locatio
 import { installBridge, routeHookPlugin } from './server/route-hook.ts';
 import { createBridge, createRequestMiddleware } from './server/request-tracking.ts';
 import { createReportMiddleware, REPORT_PATH } from './server/report-endpoint.ts';
+import { createRetainersMiddleware } from './server/retainers-endpoint.ts';
 import { formatCleared, formatFinding, formatFindingCleared, formatHandleLeak, formatHandlesCleared, formatLeak, formatStaleHandles } from './server/warnings.ts';
 import { overlayPlugin, type OverlayState } from './overlay/overlay-plugin.ts';
 import { startOverlayFeed } from './overlay/feed.ts';
@@ -105,6 +106,7 @@ function startMonitoring(server: ViteDevServer, options: ResolvedOptions, hook: 
 		}
 	};
 	server.middlewares.use(createReportMiddleware(server.config.base, () => monitor.report()));
+	server.middlewares.use(createRetainersMiddleware(server, monitor, log));
 	server.middlewares.use(createRequestMiddleware(monitor, routing, onError));
 	log.info(`measuring server memory per route: ${server.config.base}${REPORT_PATH}`);
 	overlay.log = log;
