@@ -210,8 +210,11 @@ export class HandleTracker {
 			const trace: { stack?: string } = {};
 			const limit = Error.stackTraceLimit;
 			Error.stackTraceLimit = STACK_DEPTH;
-			Error.captureStackTrace(trace, hook);
-			Error.stackTraceLimit = limit;
+			try {
+				Error.captureStackTrace(trace, hook);
+			} finally {
+				Error.stackTraceLimit = limit;
+			}
 			const entry: Entry = { asyncId, label, state: PENDING, record, resource, trace, site: undefined, key: undefined };
 			this.#entries.set(asyncId, entry);
 			// A timer callback of an ended request that starts another timer (polling with setTimeout).

@@ -88,6 +88,6 @@ export function formatStaleHandles(sites: StaleHandleSite[]): string {
 	return [
 		`${total} handle(s) created by server modules that your edit replaced are still alive (Vite and SvelteKit never dispose old module instances):`,
 		...siteLines(sites),
-		'  They run until the dev server process exits. Restart it to stop them; keep module-level timers on globalThis (created once) so edits reuse them.'
+		'  They run until the dev server process exits (r + enter restarts Vite inside the same process: stop it and start it again). Keep a module-level timer on globalThis, created once, so that edits reuse it.'
 	].join('\n');
 }
