@@ -12,4 +12,5 @@ export type { RouteEstimate } from './estimator/verdict.ts';
 export type { Verdict, SourceLocation, RequestSummary, RouteReport, MemoryFigures, Report, HandleSite, StaleHandleSite, FindingReport } from './protocol.ts';
 export * from './messages.ts';
 export { forceGc } from './heap/gc.ts';
+export { readMemory } from './heap/memory.ts';
 export * from './retainers/index.ts';

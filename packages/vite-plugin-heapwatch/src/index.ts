@@ -15,7 +15,7 @@ import { formatCleared, formatFinding, formatFindingCleared, formatHandleLeak, f
 import { overlayPlugin, type OverlayState } from './overlay/overlay-plugin.ts';
 import { startOverlayFeed } from './overlay/feed.ts';
 
-export type { HeapwatchOptions } from './options.ts';
+export type { HeapwatchOptions, CheckOptions, CheckRoute } from './options.ts';
 export type { Report, RouteReport, Verdict, SourceLocation, RequestSummary } from '@heapwatch/core';
 
 /** How many of a route's measured requests (after warm-up) come before its first verdict. */
@@ -35,6 +35,8 @@ export function heapwatch(options?: HeapwatchOptions): Plugin[] {
 		{
 			name: 'heapwatch',
 			apply: 'serve',
+			// Read by `heapwatch check`, which finds the plugin in the user's resolved config.
+			api: { options: resolved },
 			configureServer(server) {
 				current = startMonitoring(server, resolved, hook, overlay);
 			},
@@ -76,6 +78,14 @@ function startMonitoring(server: ViteDevServer, options: ResolvedOptions, hook: 
 		isAppCode: createAppCodeTest(root),
 		resolveSource: createSourceResolver(server, root),
 		onError,
+		onSamplingChange(interval, coarse) {
+			const kb = `${interval / 1024} KB`;
+			log.info(
+				coarse
+					? `sustained load: sampling allocations every ${kb} to stay out of the way; small leaks take longer to find until traffic calms down.`
+					: `traffic calmed down: sampling allocations every ${kb} again.`
+			);
+		},
 		onFindingChange(finding) {
 			if (finding.verdict === 'leak') log.warn(formatFinding(finding));
 			else log.info(formatFindingCleared(finding));

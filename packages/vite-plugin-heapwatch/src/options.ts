@@ -1,3 +1,5 @@
+import { resolveCheck } from './cli/check-options.ts';
+
 /** Options of `heapwatch()`. Every field is optional; the defaults are in `defaults` below. */
 export interface HeapwatchOptions {
 	/**
@@ -56,6 +58,40 @@ export interface HeapwatchOptions {
 	 * @default {}
 	 */
 	overlay?: false | OverlayOptions;
+	/**
+	 * What `heapwatch check` (the CLI for CI) requests; its command-line flags override these.
+	 * @default { routes: [], runs: 30 }
+	 */
+	check?: CheckOptions;
+}
+
+/** Options of `heapwatch check`: which routes it requests, and how often. */
+export interface CheckOptions {
+	/**
+	 * URL templates to request (`/products/{n}`: `{n}` becomes a fresh value on every request), or
+	 * `{ url, method, body }` for form actions and endpoints (`body` may hold `{n}` too). Empty means
+	 * every route of src/routes without parameters.
+	 * @default []
+	 */
+	routes?: Array<string | CheckRoute>;
+	/**
+	 * Measured requests per route, after the plugin's `warmupRequests`.
+	 * @default 30
+	 */
+	runs?: number;
+}
+
+/** A request `heapwatch check` sends again and again. */
+export interface CheckRoute {
+	/** Path and query, with `{n}` for a fresh value. */
+	url: string;
+	/** @default 'GET' */
+	method?: string;
+	/**
+	 * Sent as is; an object is sent as a form (`application/x-www-form-urlencoded`), as a SvelteKit
+	 * form action expects.
+	 */
+	body?: string | Record<string, string>;
 }
 
 /** Options of the in-page overlay. */
@@ -79,7 +115,8 @@ export interface OverlayOptions {
 }
 
 export type ResolvedOverlayOptions = Required<OverlayOptions>;
-export type ResolvedOptions = Required<Omit<HeapwatchOptions, 'overlay'>> & { overlay: false | ResolvedOverlayOptions };
+export type ResolvedCheckOptions = { routes: CheckRoute[]; runs: number };
+export type ResolvedOptions = Required<Omit<HeapwatchOptions, 'overlay' | 'check'>> & { overlay: false | ResolvedOverlayOptions; check: ResolvedCheckOptions };
 
 const overlayDefaults: ResolvedOverlayOptions = { position: 'bottom-right', open: false, shortcut: 'alt-shift-h' };
 
@@ -92,7 +129,8 @@ export const defaults: ResolvedOptions = {
 	allocationSamplingInterval: 16384,
 	handleGrace: 1000,
 	ignoreRoutes: [],
-	overlay: overlayDefaults
+	overlay: overlayDefaults,
+	check: { routes: [], runs: 30 }
 };
 
 const docs = 'the Options section of the vite-plugin-heapwatch README';
@@ -133,6 +171,7 @@ export function resolveOptions(options: HeapwatchOptions = {}): ResolvedOptions 
 		throw invalid('ignoreRoutes', 'an array of route ids (strings or null) and RegExps', ignore);
 	}
 	merged.overlay = resolveOverlay(options.overlay);
+	merged.check = resolveCheck(options.check, invalid);
 	return merged;
 }
 

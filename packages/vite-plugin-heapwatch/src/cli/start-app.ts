@@ -1,0 +1,49 @@
+import path from 'node:path';
+import type { ViteDevServer } from 'vite';
+import type { ResolvedOptions } from '../options.ts';
+import { UsageError } from './args.ts';
+import { loadAppVite } from './load-vite.ts';
+
+export interface App {
+	server: ViteDevServer;
+	/** `http://127.0.0.1:<port>` plus Vite's base, without its trailing slash. */
+	url: string;
+	options: ResolvedOptions;
+	close(): Promise<void>;
+}
+
+/**
+ * Starts the app's dev server in this process, from the user's own vite.config: the requests the
+ * CLI sends then run in the heap heapwatch measures, and the monitor is the one the plugin started.
+ */
+export async function startApp(root: string, configFile: string | undefined, verbose: boolean): Promise<App> {
+	const { createServer } = await loadAppVite(root);
+	const server = await createServer({
+		root,
+		configFile: configFile ? path.resolve(root, configFile) : undefined,
+		logLevel: verbose ? 'info' : 'error',
+		clearScreen: false,
+		server: { host: '127.0.0.1', port: 0, strictPort: false, open: false }
+	});
+	const plugin = server.config.plugins.find((p) => p.name === 'heapwatch');
+	if (!plugin) {
+		await server.close();
+		const config = server.config.configFile ? path.relative(process.cwd(), server.config.configFile) : 'your vite config';
+		throw new UsageError(
+			`heapwatch() is not in the plugins of ${config} (or it has enabled: false). Add it after sveltekit():\n` +
+				`  import heapwatch from 'vite-plugin-heapwatch';\n  plugins: [sveltekit(), heapwatch()]`
+		);
+	}
+	await server.listen();
+	const address = server.httpServer?.address();
+	if (!address || typeof address === 'string') {
+		await server.close();
+		throw new UsageError('The dev server did not listen on a TCP port (middlewareMode?): heapwatch check needs its own server.');
+	}
+	return {
+		server,
+		url: `http://127.0.0.1:${address.port}${server.config.base.replace(/\/$/, '')}`,
+		options: (plugin.api as { options: ResolvedOptions }).options,
+		close: () => server.close()
+	};
+}
