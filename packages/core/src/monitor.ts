@@ -1,5 +1,6 @@
 import { readMemory } from './heap/memory.ts';
 import { forceMinorGc } from './heap/gc.ts';
+import { LoadGovernor } from './heap/load-governor.ts';
 import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
 import { AllocationSampler, type AllocationSite, type ClassifyScript, type IsAppCode, type LiveBytes } from './heap/allocation-sampler.ts';
 import { RetentionEstimator, type RetentionEstimate } from './estimator/retention-estimator.ts';
@@ -34,6 +35,8 @@ export interface MonitorOptions {
 	isAppCode?: IsAppCode;
 	/** Maps an allocation site (generated position) to the original file and line. */
 	resolveSource?(site: AllocationSite): SourceLocation | undefined;
+	/** Allocation sampling went coarser under sustained load, or back (interval in bytes, requests/s). */
+	onSamplingChange?(interval: number, coarse: boolean): void;
 	/** A hooks.server or +layout.server file started or stopped keeping memory under its routes. */
 	onFindingChange?(finding: FindingReport, previous: Verdict): void;
 	onError(error: unknown): void;
@@ -105,6 +108,7 @@ export class Monitor {
 	#lastLive: Map<string, LiveBytes> | null = null;
 	#handles: HandleTracker | undefined;
 	#shared: SharedSources;
+	#governor: LoadGovernor;
 
 	constructor(options: MonitorOptions) {
 		this.#options = options;
@@ -115,10 +119,11 @@ export class Monitor {
 			options.onError(error);
 		}
 		this.#estimator = new RetentionEstimator({ window: options.window, minIntervals: 3, capacity: 512 });
-		this.#shared = new SharedSources({ ...options, onFindingChange: (finding, previous) => options.onFindingChange?.(finding, previous) });
+		this.#governor = new LoadGovernor(options.allocationSamplingInterval);
+		this.#shared = new SharedSources({ ...options, samplingInterval: () => this.#governor.interval, onFindingChange: (finding, previous) => options.onFindingChange?.(finding, previous) });
 		this.sampler = new IdleSampler({
 			intervalMs: options.sampleInterval,
-			maxHoldMs: 500,
+			busyAfterMs: 1.5 * options.sampleInterval,
 			onSample: (sample) => this.#onSample(sample),
 			detach: (fn) => requestStorage.exit(fn),
 			onError: (error) => options.onError(error)
@@ -251,6 +256,7 @@ export class Monitor {
 
 	#onSample(sample: HeapSample): void {
 		this.#samples++;
+		const resampled = this.#adaptSampling(sample);
 		this.#lastSample = sample;
 		this.#history.push({ at: sample.at, heapUsed: sample.heapUsed, external: sample.external });
 		const live = this.#readLiveBytes();
@@ -270,7 +276,8 @@ export class Monitor {
 				externalDeltaBytes: sample.external - baseline.external,
 				counts: this.#pendingCounts,
 				bufferSurvivors: this.#pendingSurvivors,
-				warm: this.#pendingWarm
+				warm: this.#pendingWarm,
+				busy: sample.busy || baseline.busy || resampled
 			});
 		}
 		this.#baseline = { ...sample, epoch: this.#epoch };
@@ -295,6 +302,27 @@ export class Monitor {
 		this.#updateVerdicts();
 	}
 
+	/** Under sustained load, sample allocations more coarsely (and finer again after); trends restart. */
+	#adaptSampling(sample: HeapSample): boolean {
+		let requests = 0;
+		for (const count of this.#pendingCounts.values()) requests += count;
+		const since = this.#lastSample ? sample.at - this.#lastSample.at : 0;
+		if (!this.#allocations || !this.#governor.observe(requests, since)) return false;
+		try {
+			this.#allocations.restart(this.#governor.interval);
+		} catch (error) {
+			this.#options.onError(error);
+		}
+		this.#lastLive = null;
+		for (const route of this.#routes.values()) {
+			route.trend.clear();
+			route.turnover = 0;
+		}
+		this.#shared.newEpoch();
+		this.#options.onSamplingChange?.(this.#governor.interval, this.#governor.coarse);
+		return true;
+	}
+
 	/** This epoch's requests of the routes under a route id prefix ('' for all pages); null for every request. */
 	#requestsUnder(prefix: string | null): number {
 		let total = 0;
@@ -309,7 +337,7 @@ export class Monitor {
 		for (const [key, route] of this.#routes) {
 			if (!route.changedSinceEstimate) continue;
 			route.changedSinceEstimate = false;
-			const trend = route.trend.estimate(this.#options.window, this.#options.allocationSamplingInterval);
+			const trend = route.trend.estimate(this.#options.window, this.#governor.interval);
 			route.estimate = combine(trend, this.#estimator.estimate(key, this.#epoch)) ?? route.estimate;
 			route.sources = allocationSources(route.trend, this.#options);
 			const previous = route.verdict;

@@ -21,7 +21,7 @@ function concurrentTraffic(trueBytes: Record<string, number>, { intervals = 40, 
 			counts.set(route, n);
 			delta += n * (trueBytes[route] ?? 0);
 		}
-		return { epoch: 0, unattributedHeapBytes: delta, externalDeltaBytes: 0, counts, bufferSurvivors: new Map(), warm: k < warmFirst };
+		return { epoch: 0, unattributedHeapBytes: delta, externalDeltaBytes: 0, counts, bufferSurvivors: new Map(), warm: k < warmFirst, busy: false };
 	});
 }
 
@@ -72,7 +72,8 @@ describe('retention estimator (what sampling cannot place)', () => {
 				externalDeltaBytes: kept * 65_536 + (random() - 0.5) * 4096,
 				counts: new Map([['/cache', kept], ['/lru', replaced]]),
 				bufferSurvivors: new Map([['/cache', kept * 65_536], ['/lru', replaced * 65_536]]),
-				warm: false
+				warm: false,
+				busy: false
 			};
 		});
 		const estimator = estimatorWith(intervals);

@@ -78,6 +78,14 @@ function startMonitoring(server: ViteDevServer, options: ResolvedOptions, hook: 
 		isAppCode: createAppCodeTest(root),
 		resolveSource: createSourceResolver(server, root),
 		onError,
+		onSamplingChange(interval, coarse) {
+			const kb = `${interval / 1024} KB`;
+			log.info(
+				coarse
+					? `sustained load: sampling allocations every ${kb} to stay out of the way; small leaks take longer to find until traffic calms down.`
+					: `traffic calmed down: sampling allocations every ${kb} again.`
+			);
+		},
 		onFindingChange(finding) {
 			if (finding.verdict === 'leak') log.warn(formatFinding(finding));
 			else log.info(formatFindingCleared(finding));

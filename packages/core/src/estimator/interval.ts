@@ -15,4 +15,6 @@ export interface Interval {
 	counts: Map<string, number>;
 	/** True when the interval holds a warm-up request: its delta says nothing about leaks. */
 	warm: boolean;
+	/** True when a sample at either end was taken with requests in flight: counts and delta disagree. */
+	busy: boolean;
 }

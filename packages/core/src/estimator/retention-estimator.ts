@@ -54,7 +54,7 @@ export class RetentionEstimator {
 		const columns = new Map<string, number>();
 		for (const interval of this.#intervals.newestFirst()) {
 			if (interval.epoch !== epoch) break;
-			if (interval.warm) continue;
+			if (interval.warm || interval.busy) continue;
 			chosen.push(interval);
 			requests += interval.counts.get(route) ?? 0;
 			for (const key of interval.counts.keys()) if (!columns.has(key)) columns.set(key, columns.size);

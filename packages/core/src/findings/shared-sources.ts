@@ -7,7 +7,8 @@ import { allocationSources, type SourceOptions } from './allocation-sources.ts';
 export interface SharedSourceOptions extends SourceOptions {
 	warmupRequests: number;
 	minRequests: number;
-	allocationSamplingInterval: number;
+	/** The allocation sampling interval in force (it changes under load). */
+	samplingInterval(): number;
 	onFindingChange(finding: FindingReport, previous: Verdict): void;
 }
 
@@ -49,7 +50,7 @@ export class SharedSources {
 			const requests = requestsUnder(source.prefix);
 			if (requests <= this.#options.warmupRequests) continue;
 			source.trend.add({ requests, liveBytes: bytes?.live ?? 0, turnover: source.turnover, sites: bytes?.sites });
-			const trend = source.trend.estimate(this.#options.window, this.#options.allocationSamplingInterval);
+			const trend = source.trend.estimate(this.#options.window, this.#options.samplingInterval());
 			source.estimate = trend ? { ...trend, externalBytesPerRequest: 0 } : source.estimate;
 			source.sources = allocationSources(source.trend, this.#options);
 			const previous = source.verdict;

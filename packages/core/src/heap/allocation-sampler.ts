@@ -164,6 +164,16 @@ export class AllocationSampler {
 		this.#keyOfNode.clear();
 	}
 
+	/**
+	 * Starts sampling anew at another interval. V8 cannot change it in place, and what was sampled so
+	 * far is dropped: live bytes read after this count only allocations made after it.
+	 */
+	restart(samplingInterval: number): void {
+		this.#post('HeapProfiler.stopSampling');
+		this.#post('HeapProfiler.startSampling', { samplingInterval });
+		this.#previous.clear();
+	}
+
 	close(): void {
 		try {
 			this.#post('HeapProfiler.stopSampling');

@@ -14,42 +14,31 @@ export interface Routing {
  * The connect middleware that opens a request's measurement and closes it when the response ends.
  * It runs before SvelteKit's own middleware, so `requestStorage.run(context, next)` makes the context
  * visible to handle, load, actions and +server code. Vite's module and asset requests pass through
- * too; they count as "in flight" (no GC while they run) but are only attributed if Kit handled them.
+ * too; they count as "in flight" (the GC waits for them) but are only attributed if Kit handled them.
  */
 export function createRequestMiddleware(monitor: Monitor, routing: Routing, onError: (error: unknown) => void): Connect.NextHandleFunction {
 	return function heapwatchRequestMiddleware(req, res, next) {
-		let hold: Promise<void> | undefined;
+		let context: RequestContext;
 		try {
-			hold = monitor.sampler.admit();
+			context = monitor.begin(req.method ?? 'GET');
 		} catch (error) {
 			onError(error);
+			return next();
 		}
-		if (hold) void hold.then(start);
-		else start();
-
-		function start() {
-			let context: RequestContext;
+		let ended = false;
+		const end = () => {
+			if (ended) return;
+			ended = true;
 			try {
-				context = monitor.begin(req.method ?? 'GET');
+				if (!context.route && !routing.hookInstalled()) attributeByUrl(context, req, res, routing);
+				monitor.end(context, res.statusCode);
 			} catch (error) {
 				onError(error);
-				return next();
 			}
-			let ended = false;
-			const end = () => {
-				if (ended) return;
-				ended = true;
-				try {
-					if (!context.route && !routing.hookInstalled()) attributeByUrl(context, req, res, routing);
-					monitor.end(context, res.statusCode);
-				} catch (error) {
-					onError(error);
-				}
-			};
-			res.once('finish', end);
-			res.once('close', end);
-			requestStorage.run(context, next);
-		}
+		};
+		res.once('finish', end);
+		res.once('close', end);
+		requestStorage.run(context, next);
 	};
 }
 
