@@ -9,12 +9,12 @@ export interface ToLeakOptions extends MeasureOptions {
 }
 
 /**
- * The matcher's types. Add them to vitest's once, in a .d.ts or the test file:
- * `declare module 'vitest' { interface Matchers<T = any> extends LeakMatchers<T> {} }`
+ * The matcher's types. Add them to vitest's once, in a .d.ts or the test file (vitest 4/5 wording):
+ * `declare module 'vitest' { interface Matchers<R extends void | Promise<void> = void | Promise<void>, T = unknown> extends LeakMatchers {} }`
  */
-export interface LeakMatchers<R = unknown> {
+export interface LeakMatchers {
 	/** Passes when `fn` keeps more than `threshold` bytes per call. Use `await expect(fn).not.toLeak()`. */
-	toLeak(options?: ToLeakOptions): Promise<R>;
+	toLeak(options?: ToLeakOptions): Promise<void>;
 }
 
 interface MatcherContext {

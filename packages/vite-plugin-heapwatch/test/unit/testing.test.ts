@@ -2,8 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { measureLeak, toLeak, type LeakMatchers } from '../../src/testing/index.ts';
 
 declare module 'vitest' {
-	// eslint-disable-next-line @typescript-eslint/no-explicit-any
-	interface Matchers<T = any> extends LeakMatchers<T> {}
+	interface Matchers<R extends void | Promise<void> = void | Promise<void>, T = unknown> extends LeakMatchers {}
 }
 expect.extend({ toLeak });
 
