@@ -39,6 +39,7 @@ const configDir = path.join(playgroundDir, 'node_modules', '.heapwatch-bench');
 const heapEndpoint = `
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import heapwatch from 'vite-plugin-heapwatch';
 import base from '../../vite.config.ts';
 
@@ -46,6 +47,14 @@ const isHeapwatch = (plugin) => Array.isArray(plugin) && plugin.some((p) => p?.n
 const benchHeap = {
 	name: 'bench-heap',
 	configureServer(server) {
+		// How long the event loop was blocked at worst while the measured requests ran.
+		const loop = monitorEventLoopDelay({ resolution: 5 });
+		loop.enable();
+		server.middlewares.use('/__bench/loop', (req, res) => {
+			if (req.url?.includes('reset')) loop.reset();
+			res.setHeader('content-type', 'application/json');
+			res.end(JSON.stringify({ maxMs: loop.max / 1e6, p99Ms: loop.percentile(99) / 1e6 }));
+		});
 		server.middlewares.use('/__bench/heap', (req, res) => {
 			v8.setFlagsFromString('--expose-gc');
 			const gc = vm.runInNewContext('gc');
@@ -90,6 +99,11 @@ async function load(side: Side, count: number, record: boolean): Promise<number>
 	return count / ((performance.now() - started) / 1000);
 }
 
+async function eventLoop(side: Side, reset = false): Promise<{ maxMs: number; p99Ms: number }> {
+	const response = await fetch(`${side.server.url}/__bench/loop${reset ? '?reset' : ''}`);
+	return (await response.json()) as { maxMs: number; p99Ms: number };
+}
+
 async function heapUsed(side: Side): Promise<number> {
 	const response = await fetch(`${side.server.url}/__bench/heap`);
 	return ((await response.json()) as NodeJS.MemoryUsage).heapUsed;
@@ -111,12 +125,14 @@ try {
 	}
 	for (const side of sides) await load(side, WARMUP, false);
 	const heapBefore = await Promise.all(sides.map(heapUsed));
+	await Promise.all(sides.map((side) => eventLoop(side, true)));
 	const started = performance.now();
 	for (let round = 0; round < rounds; round++) {
 		for (const side of round % 2 === 0 ? sides : [...sides].reverse()) side.rates.push(await load(side, perRound, true));
 		const [on, off] = sides;
 		console.log(`round ${round + 1}/${rounds}: on ${on.rates.at(-1)!.toFixed(0)} req/s, off ${off.rates.at(-1)!.toFixed(0)} req/s`);
 	}
+	const loops = await Promise.all(sides.map((side) => eventLoop(side)));
 	const heapAfter = await Promise.all(sides.map(heapUsed));
 	const [on, off] = sides;
 	const final = await report(on.server.url);
@@ -134,6 +150,9 @@ try {
 		p99Ms: { on: Math.round(percentile(on.latencies, 99) * 10) / 10, off: Math.round(percentile(off.latencies, 99) * 10) / 10 },
 		p99Ratio: Math.round((percentile(on.latencies, 99) / percentile(off.latencies, 99)) * 1000) / 1000,
 		errors: { on: on.errors, off: off.errors },
+		/** Longest and p99 event-loop delay during the measured rounds (monitorEventLoopDelay, 5 ms resolution). */
+		eventLoopMaxMs: { on: Math.round(loops[0].maxMs), off: Math.round(loops[1].maxMs) },
+		eventLoopP99Ms: { on: Math.round(loops[0].p99Ms), off: Math.round(loops[1].p99Ms) },
 		/** Post-GC heap growth over the measured requests, per server; the difference is heapwatch's own. */
 		heapGrowthMB: { on: mb(heapAfter[0] - heapBefore[0]), off: mb(heapAfter[1] - heapBefore[1]) },
 		retainedByHeapwatchMB: mb(heapAfter[0] - heapBefore[0] - (heapAfter[1] - heapBefore[1])),
@@ -150,6 +169,7 @@ try {
 		'p99 latency ms': { on: result.p99Ms.on, off: result.p99Ms.off, ratio: result.p99Ratio },
 		'post-GC heap growth MB': { on: result.heapGrowthMB.on, off: result.heapGrowthMB.off, ratio: '' }
 	});
+	console.log(`event loop during the rounds: longest delay on ${result.eventLoopMaxMs.on} ms / off ${result.eventLoopMaxMs.off} ms, p99 on ${result.eventLoopP99Ms.on} ms / off ${result.eventLoopP99Ms.off} ms`);
 	console.log(`heapwatch's own retained memory after ${rounds * perRound} requests: ${result.retainedByHeapwatchMB} MB (on-growth minus off-growth)`);
 	console.log(`heapwatch: ${result.heapwatch.samples} post-GC samples, flagged: ${result.heapwatch.routesFlagged.join(', ') || 'none'}, lingering handles: ${result.heapwatch.lingeringHandles}`);
 	const file = path.join(repoRoot, 'bench-results', 'overhead.json');
