@@ -4,7 +4,10 @@
  * validate every message they receive, so a malformed frame is dropped, never trusted.
  * No Node or DOM imports here: the overlay bundles this file.
  */
-import type { Report, RouteReport, SourceLocation, Verdict } from './protocol.ts';
+import type { FindingReport, HandleSite, Report, RetainerCaptureStatus, RouteReport, SourceLocation, StaleHandleSite, Verdict } from './protocol.ts';
+
+export type * from './protocol.ts';
+export { describeHandle } from './handles/describe-handle.ts';
 
 /** Websocket path, after Vite's `base`. */
 export const SOCKET_PATH = '__heapwatch/ws';
@@ -16,7 +19,10 @@ export const MAX_CLIENT_MESSAGE_BYTES = 1024;
 export const HISTORY_KEPT = 120;
 
 /** Something the overlay lists under "warnings" and counts on its badge. */
-export interface Warning {
+export type Warning = LeakWarning | HandlesWarning | FindingWarning | StaleHandlesWarning;
+
+/** A route whose requests keep memory: its verdict is `leak`. */
+export interface LeakWarning {
 	/** Stable across messages: the same warning keeps its key. */
 	key: string;
 	kind: 'leak';
@@ -26,6 +32,38 @@ export interface Warning {
 	source: SourceLocation | null;
 	/** The route's request count when it was flagged. */
 	flaggedAt: number | null;
+}
+
+/** A route whose requests leave timers or other handles alive: its handleVerdict is `leak`. */
+export interface HandlesWarning {
+	key: string;
+	kind: 'handles';
+	routeId: string | null;
+	handlesPerRequest: number;
+	/** Alive now. */
+	handles: number;
+	/** Where most of them are created, when known. */
+	site: HandleSite | null;
+	flaggedAt: number | null;
+}
+
+/** Code shared by many routes (hooks.server, a +layout.server) that keeps memory on every request it runs for. */
+export interface FindingWarning {
+	key: string;
+	kind: 'finding';
+	/** `hooks` runs on every request; `layout` on every route under the layout. */
+	scope: FindingReport['kind'];
+	file: string;
+	retainedBytesPerRequest: number;
+	source: SourceLocation | null;
+	flaggedAt: number | null;
+}
+
+/** Handles created by a module instance that an HMR edit replaced, still running. */
+export interface StaleHandlesWarning {
+	key: string;
+	kind: 'stale-handles';
+	site: StaleHandleSite;
 }
 
 /** First message on every connection: everything, so a reconnecting overlay needs nothing else. */
@@ -47,6 +85,9 @@ export interface DeltaMessage {
 	routes: RouteReport[];
 	/** The full warning list, present only when it changed. */
 	warnings?: Warning[];
+	/** Present only when they changed. */
+	findings?: Report['findings'];
+	staleHandles?: Report['staleHandles'];
 }
 
 export type ServerMessage = StateMessage | DeltaMessage;
@@ -61,18 +102,57 @@ export type ClientMessage = ResyncMessage;
 const NOT_FOUND_KEY = '(404)';
 export const routeKey = (id: string | null): string => id ?? NOT_FOUND_KEY;
 
-/** Warnings are derived from the report: a route whose verdict is `leak`. */
+/**
+ * Warnings are derived from the report: routes whose verdict or handleVerdict is `leak`, shared code
+ * (hooks, layouts) whose verdict is `leak`, and handles left running by replaced modules.
+ */
 export function warningsOf(report: Report): Warning[] {
-	return report.routes
-		.filter((route) => route.verdict === 'leak')
-		.map((route) => ({
-			key: `leak:${routeKey(route.id)}`,
-			kind: 'leak',
-			routeId: route.id,
-			retainedBytesPerRequest: route.retainedBytesPerRequest,
-			source: route.sources[0] ?? null,
-			flaggedAt: route.firstFlaggedAt
-		}));
+	const warnings: Warning[] = [];
+	for (const route of report.routes) {
+		if (route.verdict === 'leak') {
+			warnings.push({
+				key: `leak:${routeKey(route.id)}`,
+				kind: 'leak',
+				routeId: route.id,
+				retainedBytesPerRequest: route.retainedBytesPerRequest,
+				source: route.sources[0] ?? null,
+				flaggedAt: route.firstFlaggedAt
+			});
+		}
+		if (route.handleVerdict === 'leak') {
+			warnings.push({
+				key: `handles:${routeKey(route.id)}`,
+				kind: 'handles',
+				routeId: route.id,
+				handlesPerRequest: route.handlesPerRequest,
+				handles: route.handles,
+				site: route.handleSites[0] ?? null,
+				flaggedAt: route.handlesFlaggedAt
+			});
+		}
+	}
+	for (const finding of report.findings) {
+		if (finding.verdict !== 'leak') continue;
+		warnings.push({
+			key: `finding:${finding.file}`,
+			kind: 'finding',
+			scope: finding.kind,
+			file: finding.file,
+			retainedBytesPerRequest: finding.retainedBytesPerRequest,
+			source: finding.sources[0] ?? null,
+			flaggedAt: finding.firstFlaggedAt
+		});
+	}
+	// One per site; the same site reported twice (it should not be) is merged so that keys stay unique.
+	const stale = new Map<string, StaleHandlesWarning>();
+	for (const site of report.staleHandles) {
+		const key = `stale-handles:${site.epoch}:${routeKey(site.route)}:${site.type}:${site.file}:${site.line}`;
+		const seen = stale.get(key);
+		if (seen) seen.site = { ...seen.site, count: seen.site.count + site.count };
+		else stale.set(key, { key, kind: 'stale-handles', site });
+	}
+	warnings.push(...stale.values());
+	return warnings;
 }
 
 /** What one client last received, kept as JSON so that comparing is cheap and holds no live objects. */
@@ -83,6 +163,8 @@ export interface Snapshot {
 	newestHistoryAt: number;
 	routes: Map<string, string>;
 	warnings: string;
+	findings: string;
+	staleHandles: string;
 }
 
 /** The current report in comparable form; computed once per tick and shared by all clients. */
@@ -105,7 +187,9 @@ export function encode(report: Report): Encoded {
 			lastSampleAt: report.lastSample?.at ?? null,
 			newestHistoryAt: report.history.at(-1)?.at ?? -Infinity,
 			routes,
-			warnings: JSON.stringify(warnings)
+			warnings: JSON.stringify(warnings),
+			findings: JSON.stringify(report.findings),
+			staleHandles: JSON.stringify(report.staleHandles)
 		}
 	};
 }
@@ -115,8 +199,10 @@ export function deltaBetween(previous: Snapshot, current: Encoded): DeltaMessage
 	const next = current.snapshot;
 	const routes = current.report.routes.filter((route) => previous.routes.get(routeKey(route.id)) !== next.routes.get(routeKey(route.id)));
 	const warningsChanged = previous.warnings !== next.warnings;
+	const findingsChanged = previous.findings !== next.findings;
+	const staleChanged = previous.staleHandles !== next.staleHandles;
 	const sampleChanged = previous.lastSampleAt !== next.lastSampleAt || previous.samples !== next.samples || previous.epoch !== next.epoch;
-	if (routes.length === 0 && !warningsChanged && !sampleChanged) return null;
+	if (routes.length === 0 && !warningsChanged && !findingsChanged && !staleChanged && !sampleChanged) return null;
 	const delta: DeltaMessage = {
 		type: 'heapwatch:delta',
 		epoch: current.report.epoch,
@@ -126,6 +212,8 @@ export function deltaBetween(previous: Snapshot, current: Encoded): DeltaMessage
 		routes
 	};
 	if (warningsChanged) delta.warnings = current.warnings;
+	if (findingsChanged) delta.findings = current.report.findings;
+	if (staleChanged) delta.staleHandles = current.report.staleHandles;
 	return delta;
 }
 
@@ -141,7 +229,9 @@ export function applyDelta(state: StateMessage, delta: DeltaMessage): StateMessa
 			samples: delta.samples,
 			lastSample: delta.lastSample,
 			history: [...state.report.history, ...delta.history].slice(-HISTORY_KEPT),
-			routes: [...routes.values()]
+			routes: [...routes.values()],
+			findings: delta.findings ?? state.report.findings,
+			staleHandles: delta.staleHandles ?? state.report.staleHandles
 		},
 		warnings: delta.warnings ?? state.warnings
 	};
@@ -162,9 +252,15 @@ const arrayOf = (check: Check): Check => (value) => Array.isArray(value) && valu
 const shape = (fields: Record<string, Check>): Check => (value) =>
 	isObject(value) && Object.entries(fields).every(([name, check]) => check(value[name]));
 
-const verdicts: ReadonlySet<Verdict> = new Set(['warming', 'ok', 'leak']);
-const isVerdict: Check = (value) => verdicts.has(value as Verdict);
-const isSource = shape({ file: isString, line: isNumber });
+const isBoolean: Check = (value) => typeof value === 'boolean';
+const optional = (check: Check): Check => (value) => value === undefined || check(value);
+const oneOf = <T>(...values: T[]): Check => (value) => values.includes(value as T);
+
+const isVerdict = oneOf<Verdict>('warming', 'ok', 'leak');
+const isSource = shape({ file: isString, line: isNumber, function: optional(isString), bytesPerRequest: optional(isNumber) });
+const handleSiteFields = { file: isString, line: isNumber, type: isString, delayMs: optional(isNumber), count: isNumber };
+const isHandleSite = shape(handleSiteFields);
+const isStaleHandleSite = shape({ ...handleSiteFields, route: orNull(isString), epoch: isNumber });
 const isSummary = shape({
 	method: isString,
 	status: isNumber,
@@ -172,7 +268,7 @@ const isSummary = shape({
 	heapDeltaBytes: isNumber,
 	externalDeltaBytes: isNumber,
 	arrayBuffersDeltaBytes: isNumber,
-	subRequest: (value) => typeof value === 'boolean'
+	subRequest: isBoolean
 });
 const isRoute = shape({
 	id: orNull(isString),
@@ -183,30 +279,46 @@ const isRoute = shape({
 	estimateRequests: isNumber,
 	firstFlaggedAt: orNull(isNumber),
 	handles: isNumber,
+	handleSites: arrayOf(isHandleSite),
+	handleVerdict: oneOf<RouteReport['handleVerdict']>('ok', 'leak'),
+	handlesPerRequest: isNumber,
+	handlesFlaggedAt: orNull(isNumber),
 	sources: arrayOf(isSource),
 	file: orNull(isString),
 	last: orNull(isSummary),
 	history: arrayOf(shape({ requests: isNumber, liveBytes: isNumber }))
 });
+const isFindingKind = oneOf<FindingReport['kind']>('hooks', 'layout');
+const isFinding = shape({
+	kind: isFindingKind,
+	file: isString,
+	verdict: isVerdict,
+	retainedBytesPerRequest: isNumber,
+	estimateRequests: isNumber,
+	firstFlaggedAt: orNull(isNumber),
+	sources: arrayOf(isSource)
+});
 const isHistory = arrayOf(shape({ at: isNumber, heapUsed: isNumber, external: isNumber }));
 const isLastSample = orNull(
 	shape({ heapUsed: isNumber, external: isNumber, arrayBuffers: isNumber, at: isNumber, gcMs: isNumber })
 );
-const isWarning = shape({
-	key: isString,
-	kind: (value) => value === 'leak',
-	routeId: orNull(isString),
-	retainedBytesPerRequest: isNumber,
-	source: orNull(isSource),
-	flaggedAt: orNull(isNumber)
-});
+const warningShapes: Record<Warning['kind'], Check> = {
+	leak: shape({ routeId: orNull(isString), retainedBytesPerRequest: isNumber, source: orNull(isSource), flaggedAt: orNull(isNumber) }),
+	handles: shape({ routeId: orNull(isString), handlesPerRequest: isNumber, handles: isNumber, site: orNull(isHandleSite), flaggedAt: orNull(isNumber) }),
+	finding: shape({ scope: isFindingKind, file: isString, retainedBytesPerRequest: isNumber, source: orNull(isSource), flaggedAt: orNull(isNumber) }),
+	'stale-handles': shape({ site: isStaleHandleSite })
+};
+const isWarning: Check = (value) =>
+	isObject(value) && isString(value.key) && Object.hasOwn(warningShapes, value.kind as string) && warningShapes[value.kind as Warning['kind']](value);
 const isReport = shape({
 	version: (value) => value === 1,
 	epoch: isNumber,
 	samples: isNumber,
 	lastSample: isLastSample,
 	history: isHistory,
-	routes: arrayOf(isRoute)
+	routes: arrayOf(isRoute),
+	staleHandles: arrayOf(isStaleHandleSite),
+	findings: arrayOf(isFinding)
 });
 const isState = shape({ report: isReport, warnings: arrayOf(isWarning) });
 const isDelta = shape({
@@ -215,7 +327,22 @@ const isDelta = shape({
 	lastSample: isLastSample,
 	history: isHistory,
 	routes: arrayOf(isRoute),
-	warnings: (value) => value === undefined || arrayOf(isWarning)(value)
+	warnings: optional(arrayOf(isWarning)),
+	findings: optional(arrayOf(isFinding)),
+	staleHandles: optional(arrayOf(isStaleHandleSite))
+});
+const isRetainerStatus = shape({
+	route: isString,
+	state: oneOf<RetainerCaptureStatus['state']>('waiting', 'capturing', 'done', 'failed'),
+	requestsNeeded: isNumber,
+	cost: shape({ heapUsed: isNumber, pauseMs: isNumber, fileBytes: isNumber, snapshots: isNumber }),
+	snapshots: arrayOf(isString),
+	snapshotBytes: arrayOf(isNumber),
+	pauseMs: arrayOf(isNumber),
+	grown: arrayOf(shape({ name: isString, count: isNumber, selfBytes: isNumber })),
+	path: arrayOf(shape({ edge: isString, node: isString, file: optional(isString), line: optional(isNumber) })),
+	variable: orNull(shape({ name: isString, file: orNull(isString), line: optional(isNumber) })),
+	message: isString
 });
 
 function parse(data: unknown, maxLength: number): Record<string, unknown> | null {
@@ -240,4 +367,12 @@ export function parseServerMessage(data: unknown): ServerMessage | null {
 	if (message?.type === 'heapwatch:state' && isState(message)) return message as unknown as StateMessage;
 	if (message?.type === 'heapwatch:delta' && isDelta(message)) return message as unknown as DeltaMessage;
 	return null;
+}
+
+/**
+ * The body of `GET {base}__heapwatch/retainers?route=` (or of the POST that starts a capture), or null
+ * when it is not a capture's status (an error body, say).
+ */
+export function parseRetainerStatus(value: unknown): RetainerCaptureStatus | null {
+	return isRetainerStatus(value) ? (value as RetainerCaptureStatus) : null;
 }

@@ -125,3 +125,46 @@ export interface Report {
 	/** Shared code that keeps memory under many routes; see FindingReport. */
 	findings: FindingReport[];
 }
+
+/** What a heap snapshot will cost, stated before taking it. */
+export interface SnapshotCost {
+	heapUsed: number;
+	pauseMs: number;
+	fileBytes: number;
+}
+
+/** One link of a retainer chain: the edge followed (`.key`, `[3]`, a variable name) and the object reached. */
+export interface RetainerStep {
+	edge: string;
+	node: string;
+	/** For functions and scopes: the file they are defined in (as the caller names files). */
+	file?: string;
+	/** 1-based line of the function. */
+	line?: number;
+}
+
+export type CaptureState = 'waiting' | 'capturing' | 'done' | 'failed';
+
+/** "Why is this kept" for one route: what `GET /__heapwatch/retainers?route=` answers. */
+export interface RetainerCaptureStatus {
+	route: string;
+	/** `waiting`: snapshot one taken, waiting for the route's requests. `capturing`: snapshot two and analysis. */
+	state: CaptureState;
+	/** Requests to the route still needed before the second snapshot (0 once it is taken). */
+	requestsNeeded: number;
+	/** What the capture costs, stated before the first snapshot. */
+	cost: SnapshotCost & { snapshots: number };
+	/** The .heapsnapshot files written so far, relative to the app root (open them in Chrome DevTools, Memory tab). */
+	snapshots: string[];
+	snapshotBytes: number[];
+	/** How long each snapshot stopped the process, in milliseconds. */
+	pauseMs: number[];
+	/** Objects allocated between the snapshots and still alive, by kind, most bytes first. */
+	grown: { name: string; count: number; selfBytes: number }[];
+	/** Shortest chain from a GC root to a grown object, through the variable that holds it. */
+	path: RetainerStep[];
+	/** The variable that keeps the growth alive, and where it is declared. */
+	variable: { name: string; file: string | null; line?: number } | null;
+	/** One sentence for people: what is happening or what was found. */
+	message: string;
+}

@@ -2,6 +2,7 @@ import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { forceGc } from '../heap/gc.ts';
+import type { SnapshotCost } from '../protocol.ts';
 
 export interface CapturedSnapshot {
 	file: string;
@@ -12,12 +13,7 @@ export interface CapturedSnapshot {
 	heapUsed: number;
 }
 
-/** What a snapshot will cost, before taking it. */
-export interface SnapshotCost {
-	heapUsed: number;
-	pauseMs: number;
-	fileBytes: number;
-}
+export type { SnapshotCost } from '../protocol.ts';
 
 /**
  * Rates per byte of heapUsed read before the GC, so slightly high on purpose. Measured on Node 24

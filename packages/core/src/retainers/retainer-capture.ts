@@ -1,35 +1,12 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import type { RetainerCaptureStatus } from '../protocol.ts';
 import { analyseGrowth } from './analyse-growth.ts';
-import { captureHeapSnapshot, snapshotCost, type SnapshotCost } from './capture.ts';
+import { captureHeapSnapshot, snapshotCost } from './capture.ts';
 import { declarationLine } from './declaration-line.ts';
-import type { NamingOptions, RetainerStep } from './retainer-path.ts';
+import type { NamingOptions } from './retainer-path.ts';
 
-export type CaptureState = 'waiting' | 'capturing' | 'done' | 'failed';
-
-/** "Why is this kept" for one route: what `GET /__heapwatch/retainers?route=` answers. */
-export interface RetainerCaptureStatus {
-	route: string;
-	/** `waiting`: snapshot one taken, waiting for the route's requests. `capturing`: snapshot two and analysis. */
-	state: CaptureState;
-	/** Requests to the route still needed before the second snapshot (0 once it is taken). */
-	requestsNeeded: number;
-	/** What the capture costs, stated before the first snapshot. */
-	cost: SnapshotCost & { snapshots: number };
-	/** The .heapsnapshot files written so far, relative to the app root (open them in Chrome DevTools, Memory tab). */
-	snapshots: string[];
-	snapshotBytes: number[];
-	/** How long each snapshot stopped the process, in milliseconds. */
-	pauseMs: number[];
-	/** Objects allocated between the snapshots and still alive, by kind, most bytes first. */
-	grown: { name: string; count: number; selfBytes: number }[];
-	/** Shortest chain from a GC root to a grown object, through the variable that holds it. */
-	path: RetainerStep[];
-	/** The variable that keeps the growth alive, and where it is declared. */
-	variable: { name: string; file: string | null; line?: number } | null;
-	/** One sentence for people: what is happening or what was found. */
-	message: string;
-}
+export type { CaptureState, RetainerCaptureStatus } from '../protocol.ts';
 
 export interface RetainerCaptureOptions {
 	route: string;

@@ -1,15 +1,8 @@
+import type { RetainerStep } from '../protocol.ts';
 import type { HeapSnapshot } from './heap-snapshot.ts';
 import { childByName, describeEdge, describeNode, edgeNameString, type HeapGraph } from './heap-graph.ts';
 
-/** One link of a retainer chain: the edge followed (`.key`, `[3]`, a variable name) and the object reached. */
-export interface RetainerStep {
-	edge: string;
-	node: string;
-	/** For functions and scopes: the file they are defined in (as the caller names files). */
-	file?: string;
-	/** 1-based line of the function. */
-	line?: number;
-}
+export type { RetainerStep } from '../protocol.ts';
 
 /** A variable of a scope (for a module: its top-level variables) that keeps the object alive. */
 export interface HoldingVariable {

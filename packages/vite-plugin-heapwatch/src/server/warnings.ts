@@ -1,4 +1,4 @@
-import type { FindingReport, HandleSite, RouteReport, SourceLocation, StaleHandleSite } from '@heapwatch/core';
+import { describeHandle, type FindingReport, type HandleSite, type RouteReport, type SourceLocation, type StaleHandleSite } from '@heapwatch/core';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const name = (route: RouteReport) => route.id ?? '404 (no route)';
@@ -40,30 +40,6 @@ export function formatFindingCleared(finding: FindingReport): string {
 
 export function formatCleared(route: RouteReport): string {
 	return `${name(route)} no longer grows: ~${kb(route.retainedBytesPerRequest)} per request over its last ${route.estimateRequests} requests.`;
-}
-
-const KIND: Record<string, string> = {
-	Interval: 'setInterval',
-	Timeout: 'setTimeout',
-	Immediate: 'setImmediate',
-	TCP: 'TCP socket',
-	TCPServer: 'TCP server',
-	Pipe: 'pipe',
-	PipeServer: 'pipe server',
-	UDP: 'UDP socket',
-	FS: 'pending fs call',
-	FileHandle: 'open file handle',
-	FSWatcher: 'fs.watch watcher',
-	StatWatcher: 'fs.watchFile watcher',
-	ChildProcess: 'child process',
-	Signal: 'signal listener'
-};
-
-/** `setInterval every 1000 ms`, `setTimeout of 3600000 ms`, `TCP socket`. */
-export function describeHandle(site: HandleSite): string {
-	const kind = KIND[site.type] ?? site.type;
-	if (site.delayMs === undefined) return kind;
-	return site.type === 'Interval' ? `${kind} every ${site.delayMs} ms` : `${kind} of ${site.delayMs} ms`;
 }
 
 const siteLines = (sites: HandleSite[]) => sites.slice(0, 5).map((site) => `  ${site.count} x ${describeHandle(site)} created at ${site.file}:${site.line}`);
