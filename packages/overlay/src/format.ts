@@ -25,3 +25,12 @@ export function editorUrl(base: string, root: string, file: string, line?: numbe
 	const absolute = /^([a-zA-Z]:)?\//.test(file) ? file : `${root.replace(/\/$/, '')}/${file}`;
 	return `${base}__open-in-editor?file=${encodeURIComponent(line ? `${absolute}:${line}` : absolute)}`;
 }
+
+/** 1400 → "1.4 s", 250 → "250 ms". */
+export const formatDuration = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+/** Handles per request: one decimal while small, whole numbers from 10 on. */
+export const formatRate = (value: number) => (value >= 10 ? String(Math.round(value)) : value.toFixed(1));
+
+/** A count and its noun: 1 handle, 3 handles. */
+export const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
