@@ -2,10 +2,10 @@ import { applyDelta, type ServerMessage, type StateMessage, type Warning } from 
 import { connect, type Status } from './connection.ts';
 import type { OverlayOptions } from './options.ts';
 
-export interface ArrivedWarning extends Warning {
+export type ArrivedWarning = Warning & {
 	/** When this page first saw it. */
 	seenAt: number;
-}
+};
 
 /** The overlay's view of the server: the latest state, the connection, warnings with arrival times. */
 export class Feed {
