@@ -26,3 +26,14 @@ export async function report(base: string): Promise<Report> {
 	const response = await fetch(`${base}/__heapwatch/report.json`);
 	return (await response.json()) as Report;
 }
+
+/** POSTs a form from the app's own origin (SvelteKit refuses cross-site form posts); the status. */
+export async function postForm(base: string, path: string, body = ''): Promise<number> {
+	const response = await fetch(base + path, {
+		method: 'POST',
+		headers: { origin: base, 'content-type': 'application/x-www-form-urlencoded' },
+		body
+	});
+	await response.arrayBuffer();
+	return response.status;
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playgroundDir, repoRoot, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import { fresh, get, sleep } from '../../../../scripts/lib/traffic.ts';
+import { fresh, get, sleep, postForm } from '../../../../scripts/lib/traffic.ts';
 import { launchChromium } from './browser.ts';
 
 const LEAKY = '/lab/unbounded-cache/[id]';
@@ -205,12 +205,7 @@ describe('the overlay in a real browser', () => {
 
 	it('warns once for a hooks.server handle that keeps memory on every request, on its own file', async () => {
 		// The lab's switch: hooks.server handle starts keeping every request in an array.
-		const toggle = await fetch(`${server.url}/lab/request-log?/toggle`, {
-			method: 'POST',
-			headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
-			body: ''
-		});
-		expect(toggle.status).toBe(200);
+		expect(await postForm(server.url, '/lab/request-log?/toggle')).toBe(200);
 		for (let round = 0; round < 30; round++) {
 			for (const href of ['/lab/weakmap/{n}', '/lab/singleton', '/lab/big-transient/{n}']) expect(await get(server.url, fresh(href))).toBe(200);
 			await sleep(100);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import { get, report } from '../../../../scripts/lib/traffic.ts';
+import { get, postForm, report } from '../../../../scripts/lib/traffic.ts';
 import type { Report } from '../../src/index.ts';
 
 let server: DevServer;
@@ -13,12 +13,7 @@ beforeAll(async () => {
 	expect(await get(base, '/lab/unbounded-cache/5')).toBe(200);
 	expect(await get(base, '/admin/3')).toBe(200);
 	expect(await get(base, '/admin/3/__data.json')).toBe(200);
-	const action = await fetch(`${base}/admin/3?/rename`, {
-		method: 'POST',
-		headers: { origin: base, 'content-type': 'application/x-www-form-urlencoded' },
-		body: 'name=renamed'
-	});
-	expect(action.status).toBe(200);
+	expect(await postForm(base, '/admin/3?/rename', 'name=renamed')).toBe(200);
 	expect(await get(base, '/api/items/4')).toBe(200);
 	expect(await get(base, '/sub-request')).toBe(200);
 	expect(await get(base, '/no/such/page')).toBe(404);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playgroundDir, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import { fresh, get, report, sleep } from '../../../../scripts/lib/traffic.ts';
+import { fresh, get, report, sleep, postForm } from '../../../../scripts/lib/traffic.ts';
 import type { Report } from '../../src/index.ts';
 
 let server: DevServer;
@@ -12,12 +12,7 @@ const CLEAN = ['/lab/weakmap/{n}', '/lab/locals/{n}', '/lab/singleton', '/lab/bi
 beforeAll(async () => {
 	server = await startDevServer();
 	// The lab's switch: hooks.server handle starts keeping every request in an array.
-	const toggle = await fetch(`${server.url}/lab/request-log?/toggle`, {
-		method: 'POST',
-		headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
-		body: ''
-	});
-	expect(toggle.status).toBe(200);
+	expect(await postForm(server.url, '/lab/request-log?/toggle')).toBe(200);
 	for (let round = 0; round < 30; round++) {
 		for (const href of CLEAN) expect(await get(server.url, fresh(href))).toBe(200);
 		await sleep(100);
