@@ -178,12 +178,8 @@ export class Monitor {
 		this.#pendingCounts.clear();
 		this.#pendingSurvivors.clear();
 		this.#pendingWarm = false;
-		for (const route of this.#routes.values()) {
-			route.epochRequests = 0;
-			route.trend.clear();
-			route.turnover = 0;
-		}
-		this.#shared.newEpoch();
+		for (const route of this.#routes.values()) route.epochRequests = 0;
+		this.#restartTrends();
 	}
 
 	report(): Report {
@@ -302,6 +298,15 @@ export class Monitor {
 		this.#updateVerdicts();
 	}
 
+	/** Live-bytes trends start over: after an edit (new module instances) or a sampling restart. */
+	#restartTrends(): void {
+		for (const route of this.#routes.values()) {
+			route.trend.clear();
+			route.turnover = 0;
+		}
+		this.#shared.restartTrends();
+	}
+
 	/** Under sustained load, sample allocations more coarsely (and finer again after); trends restart. */
 	#adaptSampling(sample: HeapSample): boolean {
 		let requests = 0;
@@ -314,11 +319,7 @@ export class Monitor {
 			this.#options.onError(error);
 		}
 		this.#lastLive = null;
-		for (const route of this.#routes.values()) {
-			route.trend.clear();
-			route.turnover = 0;
-		}
-		this.#shared.newEpoch();
+		this.#restartTrends();
 		this.#options.onSamplingChange?.(this.#governor.interval, this.#governor.coarse);
 		return true;
 	}

@@ -61,7 +61,8 @@ export class SharedSources {
 		}
 	}
 
-	newEpoch(): void {
+	/** After an edit or a sampling restart: earlier points are not comparable. */
+	restartTrends(): void {
 		for (const source of this.#sources.values()) {
 			source.trend.clear();
 			source.turnover = 0;
