@@ -267,7 +267,6 @@ const isSummary = shape({
 	durationMs: isNumber,
 	heapDeltaBytes: isNumber,
 	externalDeltaBytes: isNumber,
-	arrayBuffersDeltaBytes: isNumber,
 	subRequest: isBoolean
 });
 const isRoute = shape({

@@ -1,4 +1,4 @@
-import { readMemory } from './heap/memory.ts';
+import { readHeap, readMemory } from './heap/memory.ts';
 import { forceMinorGc } from './heap/gc.ts';
 import { LoadGovernor } from './heap/load-governor.ts';
 import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
@@ -138,12 +138,16 @@ export class Monitor {
 	/** A request entered the dev server. Call end() when its response finished or closed. */
 	begin(method: string): RequestContext {
 		this.sampler.started();
-		return { ...this.beginSubRequest(method), startedAlone: this.sampler.inFlight === 1 };
+		const context = this.beginSubRequest(method);
+		// Only a request that runs alone can have its Buffers measured (see end()): only then is the
+		// costlier read of ArrayBuffer memory worth it.
+		if (this.sampler.inFlight === 1) context.arrayBuffersBefore = readMemory().arrayBuffers;
+		return context;
 	}
 
 	/** An `event.fetch` to the app itself, handled in-process inside its parent: not a new request in flight. */
 	beginSubRequest(method: string): RequestContext {
-		return { method, startedAt: performance.now(), before: readMemory(), sequence: ++this.#started, startedAlone: false };
+		return { method, startedAt: performance.now(), before: readHeap(), sequence: ++this.#started };
 	}
 
 	end(context: RequestContext, status: number): void {
@@ -151,10 +155,9 @@ export class Monitor {
 			const route = context.route ?? context.fallbackRoute;
 			this.#handles?.requestEnded(context, route ? keyOf(route.id) : undefined);
 			if (route) {
-				const summary = this.#summarize(context, status, false);
-				this.#record(route.id, summary);
-				if (summary.arrayBuffersDeltaBytes >= BUFFER_CHECK_BYTES && context.startedAlone && context.sequence === this.#started) {
-					this.#measureBufferSurvivors(keyOf(route.id), context);
+				this.#record(route.id, this.#summarize(context, status, false));
+				if (context.arrayBuffersBefore !== undefined && context.sequence === this.#started) {
+					this.#measureBufferSurvivors(keyOf(route.id), context.arrayBuffersBefore);
 				}
 			}
 		} finally {
@@ -222,14 +225,13 @@ export class Monitor {
 	}
 
 	#summarize(context: RequestContext, status: number, subRequest: boolean): RequestSummary {
-		const after = readMemory();
+		const after = readHeap();
 		return {
 			method: context.method,
 			status,
 			durationMs: performance.now() - context.startedAt,
 			heapDeltaBytes: after.heapUsed - context.before.heapUsed,
 			externalDeltaBytes: after.external - context.before.external,
-			arrayBuffersDeltaBytes: after.arrayBuffers - context.before.arrayBuffers,
 			subRequest
 		};
 	}
@@ -351,9 +353,11 @@ export class Monitor {
 		}
 	}
 
-	#measureBufferSurvivors(key: string, context: RequestContext): void {
+	/** A request that ran alone and grew ArrayBuffer memory: a minor GC shows how much of that it kept. */
+	#measureBufferSurvivors(key: string, arrayBuffersBefore: number): void {
+		if (readMemory().arrayBuffers - arrayBuffersBefore < BUFFER_CHECK_BYTES) return;
 		forceMinorGc();
-		const kept = Math.max(0, readMemory().arrayBuffers - context.before.arrayBuffers);
+		const kept = Math.max(0, readMemory().arrayBuffers - arrayBuffersBefore);
 		this.#pendingSurvivors.set(key, (this.#pendingSurvivors.get(key) ?? 0) + kept);
 	}
 
