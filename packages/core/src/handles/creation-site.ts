@@ -55,13 +55,13 @@ export function parseStack(stack: string): Frame[] {
  * opened by a database driver that the app called belongs to the app line that called it.
  */
 export function findCreationSite(frames: Frame[], filter: SiteFilter): CreationSite | null {
-	const generated = path.join(filter.root, '.svelte-kit') + path.sep;
+	const isTooling = toolingTest(filter);
 	let site: Frame | undefined;
 	const files: string[] = [];
 	for (const frame of frames) {
 		const { file } = frame;
 		if (file.startsWith('node:') || !path.isAbsolute(file)) continue;
-		if (TOOLING.test(file) || file.startsWith(generated) || filter.tooling.some((dir) => file.startsWith(dir))) {
+		if (isTooling(file)) {
 			if (!site) return null;
 			continue;
 		}
@@ -72,4 +72,15 @@ export function findCreationSite(frames: Frame[], filter: SiteFilter): CreationS
 	}
 	if (!site) return null;
 	return { file: path.relative(filter.root, site.file).split(path.sep).join('/'), line: site.line, files };
+}
+
+/** Whether the code that called into Node (the first frame outside Node's internals) is the tooling's. */
+export function calledByTooling(frames: Frame[], filter: SiteFilter): boolean {
+	const caller = frames.find((frame) => !frame.file.startsWith('node:') && path.isAbsolute(frame.file));
+	return caller !== undefined && toolingTest(filter)(caller.file);
+}
+
+function toolingTest(filter: SiteFilter): (file: string) => boolean {
+	const generated = path.join(filter.root, '.svelte-kit') + path.sep;
+	return (file) => TOOLING.test(file) || file.startsWith(generated) || filter.tooling.some((dir) => file.startsWith(dir));
 }

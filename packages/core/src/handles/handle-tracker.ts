@@ -1,7 +1,8 @@
 import { createHook, type AsyncHook } from 'node:async_hooks';
 import { requestStorage, type RequestContext } from '../request/request-context.ts';
 import type { HandleSite, StaleHandleSite } from '../protocol.ts';
-import { findCreationSite, parseStack, type CreationSite, type SiteFilter } from './creation-site.ts';
+import { CallbackOwners, callbackSource } from './callback-owners.ts';
+import { calledByTooling, findCreationSite, parseStack, type CreationSite, type SiteFilter } from './creation-site.ts';
 import { describeTimer, isRefed, labelOf } from './resource-kinds.ts';
 import { RouteHandles } from './route-handles.ts';
 import { SiteCounts, siteKey, type SiteOf } from './site-counts.ts';
@@ -83,6 +84,7 @@ export class HandleTracker {
 	#records = new WeakMap<RequestContext, RequestRecord>();
 	#routes = new Map<string, RouteHandles>();
 	#stale = new SiteCounts<{ route: string | null; epoch: number }>();
+	#callbacks = new CallbackOwners();
 	/**
 	 * Entries waiting for their grace check, and routes whose request ended (so that per-request figures
 	 * only count requests whose grace is over), in due order: the grace is constant.
@@ -206,15 +208,12 @@ export class HandleTracker {
 				this.#records.set(context, record);
 			}
 			if (record.dropped || record.count >= MAX_PER_REQUEST || this.#entries.size >= MAX_TRACKED) return;
+			const callback = callbackSource(label, resource);
+			const tooling = callback === undefined ? undefined : this.#callbacks.isTooling(callback);
+			if (tooling) return;
+			const trace = captureStack(hook);
+			if (callback !== undefined && tooling === undefined && this.#learnOwner(callback, trace)) return;
 			record.count++;
-			const trace: { stack?: string } = {};
-			const limit = Error.stackTraceLimit;
-			Error.stackTraceLimit = STACK_DEPTH;
-			try {
-				Error.captureStackTrace(trace, hook);
-			} finally {
-				Error.stackTraceLimit = limit;
-			}
 			const entry: Entry = { asyncId, label, state: PENDING, record, resource, trace, site: undefined, key: undefined };
 			this.#entries.set(asyncId, entry);
 			// A timer callback of an ended request that starts another timer (polling with setTimeout).
@@ -223,6 +222,13 @@ export class HandleTracker {
 		} catch (error) {
 			this.#options.onError(error);
 		}
+	}
+
+	/** The first timer with this callback: formats its stack now to learn whose it is. True when the tooling's. */
+	#learnOwner(callback: string, trace: { stack?: string }): boolean {
+		const tooling = calledByTooling(parseStack(trace.stack ?? ''), this.#options);
+		this.#callbacks.learn(callback, tooling);
+		return tooling;
 	}
 
 	#destroy(asyncId: number): void {
@@ -319,4 +325,17 @@ export class HandleTracker {
 		}
 		return route;
 	}
+}
+
+/** The stack below `hook` (the async_hooks init callback), unformatted: V8 formats it on first read. */
+function captureStack(hook: Function): { stack?: string } {
+	const trace: { stack?: string } = {};
+	const limit = Error.stackTraceLimit;
+	Error.stackTraceLimit = STACK_DEPTH;
+	try {
+		Error.captureStackTrace(trace, hook);
+	} finally {
+		Error.stackTraceLimit = limit;
+	}
+	return trace;
 }
