@@ -1,5 +1,5 @@
 import { readHeap, readMemory } from './heap/memory.ts';
-import { forceMinorGc } from './heap/gc.ts';
+import { forceGc, forceMinorGc } from './heap/gc.ts';
 import { LoadGovernor } from './heap/load-governor.ts';
 import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
 import { AllocationSampler, type AllocationSite, type ClassifyScript, type IsAppCode, type LiveBytes } from './heap/allocation-sampler.ts';
@@ -90,7 +90,7 @@ const NO_HANDLES: HandlesOfRoute = { handles: 0, handleSites: [], handleVerdict:
  * route, and a verdict change reported once when a route starts or stops leaking.
  */
 export class Monitor {
-	readonly sampler: IdleSampler;
+	readonly sampler: IdleSampler<Map<string, LiveBytes> | undefined>;
 	#options: MonitorOptions;
 	#estimator: RetentionEstimator;
 	#routes = new Map<string, RouteState>();
@@ -113,7 +113,7 @@ export class Monitor {
 	constructor(options: MonitorOptions) {
 		this.#options = options;
 		try {
-			this.#allocations = new AllocationSampler(options.classifyScript, options.allocationSamplingInterval, options.isAppCode);
+			if (!process.env.HW_NO_ALLOC) this.#allocations = new AllocationSampler(options.classifyScript, options.allocationSamplingInterval, options.isAppCode);
 		} catch (error) {
 			// Without it, attribution falls back to regression on request counts alone.
 			options.onError(error);
@@ -124,7 +124,8 @@ export class Monitor {
 		this.sampler = new IdleSampler({
 			intervalMs: options.sampleInterval,
 			busyAfterMs: 1.5 * options.sampleInterval,
-			onSample: (sample) => this.#onSample(sample),
+			collect: () => this.#collect(),
+			onSample: (sample, live) => this.#onSample(sample, live),
 			detach: (fn) => requestStorage.exit(fn),
 			onError: (error) => options.onError(error)
 		});
@@ -252,12 +253,24 @@ export class Monitor {
 		this.#pendingCounts.set(key, (this.#pendingCounts.get(key) ?? 0) + 1);
 	}
 
-	#onSample(sample: HeapSample): void {
+	/**
+	 * The full GC of a sample. Reading V8's sampling profile forces one (the inspector asks for it), so
+	 * with allocation sampling on, that read is the GC: a second one would double the cost of a sample.
+	 * The profile's own objects are young garbage once read, and a minor GC clears them before the heap
+	 * is measured.
+	 */
+	#collect(): Map<string, LiveBytes> | undefined {
+		const live = this.#readLiveBytes();
+		if (live) forceMinorGc();
+		else forceGc();
+		return live;
+	}
+
+	#onSample(sample: HeapSample, live: Map<string, LiveBytes> | undefined): void {
 		this.#samples++;
 		const resampled = this.#adaptSampling(sample);
 		this.#lastSample = sample;
 		this.#history.push({ at: sample.at, heapUsed: sample.heapUsed, external: sample.external });
-		const live = this.#readLiveBytes();
 		const baseline = this.#baseline;
 		if (baseline && baseline.epoch === this.#epoch && this.#pendingCounts.size > 0) {
 			// What the allocation samples already attribute is taken out; the regression gets the rest

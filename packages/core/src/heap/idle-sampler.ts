@@ -1,21 +1,25 @@
-import { forceGc } from './gc.ts';
 import { readMemory } from './memory.ts';
 import type { MemoryFigures } from '../protocol.ts';
 
 export interface HeapSample extends MemoryFigures {
 	at: number;
-	/** How long the forced GC blocked the event loop. */
+	/** How long the forced GC (and what was read with it) blocked the event loop. */
 	gcMs: number;
 	/** Requests were in flight: their memory is split across this sample, so request counts are fuzzy here. */
 	busy: boolean;
 }
 
-export interface IdleSamplerOptions {
+export interface IdleSamplerOptions<Collected> {
 	/** Least time between two samples (each is a full GC). */
 	intervalMs: number;
 	/** Under traffic that never pauses, a sample is taken anyway once the last is this old. */
 	busyAfterMs: number;
-	onSample(sample: HeapSample): void;
+	/**
+	 * Runs a full GC, and reads whatever must be read right after one: the heap is measured when it
+	 * returns, so it must leave behind no more than a full GC would.
+	 */
+	collect(): Collected;
+	onSample(sample: HeapSample, collected: Collected): void;
 	/** Our own failures: reported, never thrown from a timer into the dev server. */
 	onError(error: unknown): void;
 	/** Runs a function outside any request's async context, so our timers belong to no request. */
@@ -32,15 +36,15 @@ export interface IdleSamplerOptions {
  * last one is busyAfterMs old. Allocation trends do not mind (an in-flight request's objects come and
  * go like any other turnover); the count regression skips the intervals next to a busy sample.
  */
-export class IdleSampler {
-	#options: IdleSamplerOptions;
+export class IdleSampler<Collected> {
+	#options: IdleSamplerOptions<Collected>;
 	#inFlight = 0;
 	#lastSampleAt = 0;
 	#dirty = true;
 	#timer: NodeJS.Timeout | undefined;
 	#closed = false;
 
-	constructor(options: IdleSamplerOptions) {
+	constructor(options: IdleSamplerOptions<Collected>) {
 		this.#options = options;
 	}
 
@@ -89,9 +93,9 @@ export class IdleSampler {
 		const busy = this.#inFlight > 0;
 		try {
 			const started = performance.now();
-			forceGc();
+			const collected = this.#options.collect();
 			const gcMs = performance.now() - started;
-			this.#options.onSample({ ...readMemory(), at: this.#lastSampleAt, gcMs, busy });
+			this.#options.onSample({ ...readMemory(), at: this.#lastSampleAt, gcMs, busy }, collected);
 		} catch (error) {
 			this.#options.onError(error);
 		}
