@@ -1,7 +1,7 @@
 /** Distinct callbacks remembered; past this the memory starts over (it only saves work). */
 const MAX_CALLBACKS = 1000;
 /** Shorter texts (`() => {}`, `() => resolve()`) are too common to say whose code they are. */
-const MIN_LENGTH = 32;
+const MIN_LENGTH = 20;
 
 interface TimerCallbacks {
 	_onTimeout?: unknown;

@@ -208,6 +208,9 @@ export class HandleTracker {
 				this.#records.set(context, record);
 			}
 			if (record.dropped || record.count >= MAX_PER_REQUEST || this.#entries.size >= MAX_TRACKED) return;
+			// Born unref'd (a socket's idle timeout, Node's date cache): it can never keep the server busy,
+			// unless ref()'d later, which is rare enough not to pay a stack for every socket write.
+			if (!isRefed(resource)) return;
 			const callback = callbackSource(label, resource);
 			const tooling = callback === undefined ? undefined : this.#callbacks.isTooling(callback);
 			if (tooling) return;
