@@ -113,7 +113,7 @@ export class Monitor {
 	constructor(options: MonitorOptions) {
 		this.#options = options;
 		try {
-			if (!process.env.HW_NO_ALLOC) this.#allocations = new AllocationSampler(options.classifyScript, options.allocationSamplingInterval, options.isAppCode);
+			this.#allocations = new AllocationSampler(options.classifyScript, options.allocationSamplingInterval, options.isAppCode);
 		} catch (error) {
 			// Without it, attribution falls back to regression on request counts alone.
 			options.onError(error);
