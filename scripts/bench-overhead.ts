@@ -5,8 +5,8 @@
  *
  *   pnpm bench:overhead [--rounds 10] [--requests 2000] [--concurrency 4]
  *
- * Prints requests/s and p99 latency with heapwatch on and off and their ratios, and heapwatch's own
- * retained memory: post-GC heap growth of the "on" server over the run minus that of the "off" server.
+ * Prints requests/s, the server's CPU time per request and p99 latency with heapwatch on and off and
+ * their ratios, and heapwatch's own retained memory: post-GC heap growth of the "on" server over the run minus that of the "off" server.
  * Results are written to bench-results/overhead.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -55,6 +55,13 @@ const benchHeap = {
 			res.setHeader('content-type', 'application/json');
 			res.end(JSON.stringify({ maxMs: loop.max / 1e6, p99Ms: loop.percentile(99) / 1e6 }));
 		});
+		// CPU time the server process spent: per request, less sensitive than requests/s to the load
+		// generator competing for the same cores.
+		server.middlewares.use('/__bench/cpu', (req, res) => {
+			const { user, system } = process.cpuUsage();
+			res.setHeader('content-type', 'application/json');
+			res.end(JSON.stringify({ micros: user + system }));
+		});
 		server.middlewares.use('/__bench/heap', (req, res) => {
 			v8.setFlagsFromString('--expose-gc');
 			const gc = vm.runInNewContext('gc');
@@ -77,13 +84,21 @@ interface Side {
 	name: 'on' | 'off';
 	server: DevServer;
 	rates: number[];
+	/** Server CPU milliseconds per request, per round. */
+	cpuMs: number[];
 	latencies: number[];
 	errors: number;
+}
+
+async function cpuMicros(side: Side): Promise<number> {
+	const response = await fetch(`${side.server.url}/__bench/cpu`);
+	return ((await response.json()) as { micros: number }).micros;
 }
 
 /** `count` requests over the clean routes from `concurrency` keep-alive clients; requests/s. */
 async function load(side: Side, count: number, record: boolean): Promise<number> {
 	let next = 0;
+	const cpuBefore = await cpuMicros(side);
 	const started = performance.now();
 	const client = async () => {
 		for (let i = next++; i < count; i = next++) {
@@ -96,7 +111,9 @@ async function load(side: Side, count: number, record: boolean): Promise<number>
 		}
 	};
 	await Promise.all(Array.from({ length: concurrency }, client));
-	return count / ((performance.now() - started) / 1000);
+	const rate = count / ((performance.now() - started) / 1000);
+	if (record) side.cpuMs.push(((await cpuMicros(side)) - cpuBefore) / 1000 / count);
+	return rate;
 }
 
 async function eventLoop(side: Side, reset = false): Promise<{ maxMs: number; p99Ms: number }> {
@@ -121,7 +138,7 @@ const sides: Side[] = [];
 try {
 	for (const name of ['on', 'off'] as const) {
 		const server = await startDevServer({ args: ['--config', writeConfig(name === 'on')] });
-		sides.push({ name, server, rates: [], latencies: [], errors: 0 });
+		sides.push({ name, server, rates: [], cpuMs: [], latencies: [], errors: 0 });
 	}
 	for (const side of sides) await load(side, WARMUP, false);
 	const heapBefore = await Promise.all(sides.map(heapUsed));
@@ -130,7 +147,10 @@ try {
 	for (let round = 0; round < rounds; round++) {
 		for (const side of round % 2 === 0 ? sides : [...sides].reverse()) side.rates.push(await load(side, perRound, true));
 		const [on, off] = sides;
-		console.log(`round ${round + 1}/${rounds}: on ${on.rates.at(-1)!.toFixed(0)} req/s, off ${off.rates.at(-1)!.toFixed(0)} req/s`);
+		console.log(
+			`round ${round + 1}/${rounds}: on ${on.rates.at(-1)!.toFixed(0)} req/s, off ${off.rates.at(-1)!.toFixed(0)} req/s; ` +
+				`server CPU per request on ${on.cpuMs.at(-1)!.toFixed(2)} ms, off ${off.cpuMs.at(-1)!.toFixed(2)} ms`
+		);
 	}
 	const loops = await Promise.all(sides.map((side) => eventLoop(side)));
 	const heapAfter = await Promise.all(sides.map(heapUsed));
@@ -147,6 +167,10 @@ try {
 		seconds: Math.round((performance.now() - started) / 100) / 10,
 		requestsPerSecond: { on: Math.round(median(on.rates)), off: Math.round(median(off.rates)) },
 		throughputRatio: Math.round((median(on.rates) / median(off.rates)) * 1000) / 1000,
+		/** The ratio within each round (on and off measured back to back), its median: robust to drift. */
+		medianRoundRatio: Math.round(median(on.rates.map((rate, i) => rate / off.rates[i])) * 1000) / 1000,
+		cpuMsPerRequest: { on: Math.round(median(on.cpuMs) * 1000) / 1000, off: Math.round(median(off.cpuMs) * 1000) / 1000 },
+		cpuRatio: Math.round((median(on.cpuMs) / median(off.cpuMs)) * 1000) / 1000,
 		p99Ms: { on: Math.round(percentile(on.latencies, 99) * 10) / 10, off: Math.round(percentile(off.latencies, 99) * 10) / 10 },
 		p99Ratio: Math.round((percentile(on.latencies, 99) / percentile(off.latencies, 99)) * 1000) / 1000,
 		errors: { on: on.errors, off: off.errors },
@@ -166,9 +190,11 @@ try {
 	console.log(`\n${result.machine}; ${rounds} rounds x ${perRound} requests per server, ${concurrency} clients, routes: ${clean.join(' ')}`);
 	console.table({
 		'requests/s (median of rounds)': { on: result.requestsPerSecond.on, off: result.requestsPerSecond.off, ratio: result.throughputRatio },
+		'server CPU ms per request': { on: result.cpuMsPerRequest.on, off: result.cpuMsPerRequest.off, ratio: result.cpuRatio },
 		'p99 latency ms': { on: result.p99Ms.on, off: result.p99Ms.off, ratio: result.p99Ratio },
 		'post-GC heap growth MB': { on: result.heapGrowthMB.on, off: result.heapGrowthMB.off, ratio: '' }
 	});
+	console.log(`throughput ratio within each round, median: ${result.medianRoundRatio}`);
 	console.log(`event loop during the rounds: longest delay on ${result.eventLoopMaxMs.on} ms / off ${result.eventLoopMaxMs.off} ms, p99 on ${result.eventLoopP99Ms.on} ms / off ${result.eventLoopP99Ms.off} ms`);
 	console.log(`heapwatch's own retained memory after ${rounds * perRound} requests: ${result.retainedByHeapwatchMB} MB (on-growth minus off-growth)`);
 	console.log(`heapwatch: ${result.heapwatch.samples} post-GC samples, flagged: ${result.heapwatch.routesFlagged.join(', ') || 'none'}, lingering handles: ${result.heapwatch.lingeringHandles}`);
