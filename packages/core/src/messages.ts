@@ -267,6 +267,7 @@ const isSummary = shape({
 	durationMs: isNumber,
 	heapDeltaBytes: isNumber,
 	externalDeltaBytes: isNumber,
+	arrayBuffersDeltaBytes: isNumber,
 	subRequest: isBoolean
 });
 const isRoute = shape({

@@ -1,4 +1,4 @@
-import { readHeap, readMemory } from './heap/memory.ts';
+import { readMemory } from './heap/memory.ts';
 import { forceGc, forceMinorGc } from './heap/gc.ts';
 import { LoadGovernor } from './heap/load-governor.ts';
 import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
@@ -139,16 +139,12 @@ export class Monitor {
 	/** A request entered the dev server. Call end() when its response finished or closed. */
 	begin(method: string): RequestContext {
 		this.sampler.started();
-		const context = this.beginSubRequest(method);
-		// Only a request that runs alone can have its Buffers measured (see end()): only then is the
-		// costlier read of ArrayBuffer memory worth it.
-		if (this.sampler.inFlight === 1) context.arrayBuffersBefore = readMemory().arrayBuffers;
-		return context;
+		return { ...this.beginSubRequest(method), startedAlone: this.sampler.inFlight === 1 };
 	}
 
 	/** An `event.fetch` to the app itself, handled in-process inside its parent: not a new request in flight. */
 	beginSubRequest(method: string): RequestContext {
-		return { method, startedAt: performance.now(), before: readHeap(), sequence: ++this.#started };
+		return { method, startedAt: performance.now(), before: readMemory(), sequence: ++this.#started, startedAlone: false };
 	}
 
 	end(context: RequestContext, status: number): void {
@@ -156,9 +152,10 @@ export class Monitor {
 			const route = context.route ?? context.fallbackRoute;
 			this.#handles?.requestEnded(context, route ? keyOf(route.id) : undefined);
 			if (route) {
-				this.#record(route.id, this.#summarize(context, status, false));
-				if (context.arrayBuffersBefore !== undefined && context.sequence === this.#started) {
-					this.#measureBufferSurvivors(keyOf(route.id), context.arrayBuffersBefore);
+				const summary = this.#summarize(context, status, false);
+				this.#record(route.id, summary);
+				if (summary.arrayBuffersDeltaBytes >= BUFFER_CHECK_BYTES && context.startedAlone && context.sequence === this.#started) {
+					this.#measureBufferSurvivors(keyOf(route.id), context);
 				}
 			}
 		} finally {
@@ -226,13 +223,14 @@ export class Monitor {
 	}
 
 	#summarize(context: RequestContext, status: number, subRequest: boolean): RequestSummary {
-		const after = readHeap();
+		const after = readMemory();
 		return {
 			method: context.method,
 			status,
 			durationMs: performance.now() - context.startedAt,
 			heapDeltaBytes: after.heapUsed - context.before.heapUsed,
 			externalDeltaBytes: after.external - context.before.external,
+			arrayBuffersDeltaBytes: after.arrayBuffers - context.before.arrayBuffers,
 			subRequest
 		};
 	}
@@ -366,11 +364,9 @@ export class Monitor {
 		}
 	}
 
-	/** A request that ran alone and grew ArrayBuffer memory: a minor GC shows how much of that it kept. */
-	#measureBufferSurvivors(key: string, arrayBuffersBefore: number): void {
-		if (readMemory().arrayBuffers - arrayBuffersBefore < BUFFER_CHECK_BYTES) return;
+	#measureBufferSurvivors(key: string, context: RequestContext): void {
 		forceMinorGc();
-		const kept = Math.max(0, readMemory().arrayBuffers - arrayBuffersBefore);
+		const kept = Math.max(0, readMemory().arrayBuffers - context.before.arrayBuffers);
 		this.#pendingSurvivors.set(key, (this.#pendingSurvivors.get(key) ?? 0) + kept);
 	}
 

@@ -22,8 +22,8 @@ export interface RequestSummary {
 	durationMs: number;
 	/** heapUsed after minus before, without a GC: mostly garbage, shown for orientation only. */
 	heapDeltaBytes: number;
-	/** external (Buffers, ArrayBuffers, other memory outside the heap) after minus before, without a GC. */
 	externalDeltaBytes: number;
+	arrayBuffersDeltaBytes: number;
 	subRequest: boolean;
 }
 

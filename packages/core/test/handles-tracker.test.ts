@@ -29,7 +29,7 @@ function start(graceMs = GRACE) {
 	tracker.start();
 }
 
-const context = (): RequestContext => ({ method: 'GET', startedAt: 0, before: { heapUsed: 0, external: 0 }, sequence: 0, route: { id: '/r' } });
+const context = (): RequestContext => ({ method: 'GET', startedAt: 0, before: { heapUsed: 0, external: 0, arrayBuffers: 0 }, sequence: 0, startedAlone: true, route: { id: '/r' } });
 
 /** Runs `load` as the body of a request to route `key`, then ends the request. */
 async function request(key: string | undefined, load: () => unknown) {

@@ -5,15 +5,11 @@ import type { MemoryFigures } from '../protocol.ts';
 export interface RequestContext {
 	method: string;
 	startedAt: number;
-	/** heapUsed and external as it started. */
-	before: Omit<MemoryFigures, 'arrayBuffers'>;
-	/**
-	 * ArrayBuffer memory as it started, read only when no other request was in flight: only such a
-	 * request can have its Buffers measured (see Monitor.end).
-	 */
-	arrayBuffersBefore?: number;
+	before: MemoryFigures;
 	/** Requests started before this one, process-wide: tells whether another one started meanwhile. */
 	sequence: number;
+	/** True when no other request was in flight as it started. */
+	startedAlone: boolean;
 	/** Set when SvelteKit's handle runs: the request reached Kit (not a Vite module or asset request). */
 	route?: { id: string | null };
 	/** Set by the URL-matching fallback when the route hook could not be installed. */
