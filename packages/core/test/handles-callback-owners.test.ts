@@ -19,7 +19,7 @@ function start() {
 	tracker.start();
 }
 
-const context = (): RequestContext => ({ method: 'GET', startedAt: 0, before: { heapUsed: 0, external: 0 }, sequence: 0, route: { id: '/r' } });
+const context = (): RequestContext => ({ method: 'GET', startedAt: 0, before: { heapUsed: 0, external: 0, arrayBuffers: 0 }, sequence: 0, startedAlone: true, route: { id: '/r' } });
 
 afterEach(() => {
 	tracker?.close();
