@@ -3,9 +3,9 @@ const BUSY_RATE = 100;
 /** ...and below which it is back to a person's pace. */
 const CALM_RATE = 20;
 /**
- * How long the busy rate must hold before sampling goes coarse. A burst (a page with its data, a
- * short script, the continuous profile of `pnpm bench:detect`) is measured at full resolution; a
- * load test lasts longer than this.
+ * The busy rate is the mean over at least this long before sampling goes coarse. A burst (a page with
+ * its data, a short script, the continuous profile of `pnpm bench:detect`) is measured at full
+ * resolution; a load test lasts longer, and a short lull inside it does not reset the count.
  */
 const SUSTAINED_MS = 10_000;
 /** Calm samples in a row before going back to fine sampling: a pause between bursts does not flap. */
@@ -26,7 +26,8 @@ const COARSE_FACTOR = 64;
 export class LoadGovernor {
 	readonly fineInterval: number;
 	#coarse = false;
-	#busyMs = 0;
+	/** The intervals between recent samples, oldest first, spanning just over SUSTAINED_MS. */
+	#recent: { requests: number; ms: number }[] = [];
 	#calmStreak = 0;
 
 	constructor(fineInterval: number) {
@@ -44,18 +45,27 @@ export class LoadGovernor {
 	/** After a sample: `requests` completed in the `ms` since the last one. True when the interval changed. */
 	observe(requests: number, ms: number): boolean {
 		if (!(ms > 0)) return false;
-		const rate = (requests * 1000) / ms;
 		if (!this.#coarse) {
-			this.#busyMs = rate >= BUSY_RATE ? this.#busyMs + ms : 0;
-			if (this.#busyMs < SUSTAINED_MS) return false;
+			if (!this.#sustained(requests, ms)) return false;
 			this.#coarse = true;
-			this.#busyMs = 0;
+			this.#recent = [];
 			return true;
 		}
-		this.#calmStreak = rate < CALM_RATE ? this.#calmStreak + 1 : 0;
+		this.#calmStreak = (requests * 1000) / ms < CALM_RATE ? this.#calmStreak + 1 : 0;
 		if (this.#calmStreak < CALM_SAMPLES) return false;
 		this.#coarse = false;
 		this.#calmStreak = 0;
 		return true;
+	}
+
+	/** Whether the load goes on now, and the mean rate over the last SUSTAINED_MS (or a little more) is a load test's. */
+	#sustained(requests: number, ms: number): boolean {
+		this.#recent.push({ requests, ms });
+		if ((requests * 1000) / ms < BUSY_RATE) return false;
+		let totalMs = this.#recent.reduce((sum, interval) => sum + interval.ms, 0);
+		while (totalMs - this.#recent[0].ms >= SUSTAINED_MS) totalMs -= this.#recent.shift()!.ms;
+		if (totalMs < SUSTAINED_MS) return false;
+		const totalRequests = this.#recent.reduce((sum, interval) => sum + interval.requests, 0);
+		return (totalRequests * 1000) / totalMs >= BUSY_RATE;
 	}
 }
