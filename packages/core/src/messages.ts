@@ -267,7 +267,7 @@ const isSummary = shape({
 	durationMs: isNumber,
 	heapDeltaBytes: isNumber,
 	externalDeltaBytes: isNumber,
-	arrayBuffersDeltaBytes: isNumber,
+	arrayBuffersDeltaBytes: orNull(isNumber),
 	subRequest: isBoolean
 });
 const isRoute = shape({

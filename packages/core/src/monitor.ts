@@ -1,4 +1,4 @@
-import { readMemory } from './heap/memory.ts';
+import { readHeap, readMemory } from './heap/memory.ts';
 import { forceGc, forceMinorGc } from './heap/gc.ts';
 import { LoadGovernor } from './heap/load-governor.ts';
 import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
@@ -139,12 +139,15 @@ export class Monitor {
 	/** A request entered the dev server. Call end() when its response finished or closed. */
 	begin(method: string): RequestContext {
 		this.sampler.started();
-		return { ...this.beginSubRequest(method), startedAlone: this.sampler.inFlight === 1 };
+		const startedAlone = this.sampler.inFlight === 1;
+		// Only a request that runs alone has figures of its own (its Buffers can be measured, see end()),
+		// so only then is the full memory read worth its cost.
+		return { ...this.beginSubRequest(method), startedAlone, before: startedAlone ? readMemory() : readHeap() };
 	}
 
 	/** An `event.fetch` to the app itself, handled in-process inside its parent: not a new request in flight. */
 	beginSubRequest(method: string): RequestContext {
-		return { method, startedAt: performance.now(), before: readMemory(), sequence: ++this.#started, startedAlone: false };
+		return { method, startedAt: performance.now(), before: readHeap(), sequence: ++this.#started, startedAlone: false };
 	}
 
 	end(context: RequestContext, status: number): void {
@@ -154,8 +157,9 @@ export class Monitor {
 			if (route) {
 				const summary = this.#summarize(context, status, false);
 				this.#record(route.id, summary);
-				if (summary.arrayBuffersDeltaBytes >= BUFFER_CHECK_BYTES && context.startedAlone && context.sequence === this.#started) {
-					this.#measureBufferSurvivors(keyOf(route.id), context);
+				const { arrayBuffers } = context.before;
+				if (arrayBuffers !== null && summary.arrayBuffersDeltaBytes! >= BUFFER_CHECK_BYTES && context.sequence === this.#started) {
+					this.#measureBufferSurvivors(keyOf(route.id), arrayBuffers);
 				}
 			}
 		} finally {
@@ -223,14 +227,15 @@ export class Monitor {
 	}
 
 	#summarize(context: RequestContext, status: number, subRequest: boolean): RequestSummary {
-		const after = readMemory();
+		const { before } = context;
+		const after = before.arrayBuffers === null ? readHeap() : readMemory();
 		return {
 			method: context.method,
 			status,
 			durationMs: performance.now() - context.startedAt,
-			heapDeltaBytes: after.heapUsed - context.before.heapUsed,
-			externalDeltaBytes: after.external - context.before.external,
-			arrayBuffersDeltaBytes: after.arrayBuffers - context.before.arrayBuffers,
+			heapDeltaBytes: after.heapUsed - before.heapUsed,
+			externalDeltaBytes: after.external - before.external,
+			arrayBuffersDeltaBytes: before.arrayBuffers === null || after.arrayBuffers === null ? null : after.arrayBuffers - before.arrayBuffers,
 			subRequest
 		};
 	}
@@ -364,9 +369,9 @@ export class Monitor {
 		}
 	}
 
-	#measureBufferSurvivors(key: string, context: RequestContext): void {
+	#measureBufferSurvivors(key: string, arrayBuffersBefore: number): void {
 		forceMinorGc();
-		const kept = Math.max(0, readMemory().arrayBuffers - context.before.arrayBuffers);
+		const kept = Math.max(0, readMemory().arrayBuffers - arrayBuffersBefore);
 		this.#pendingSurvivors.set(key, (this.#pendingSurvivors.get(key) ?? 0) + kept);
 	}
 

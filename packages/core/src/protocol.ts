@@ -23,7 +23,11 @@ export interface RequestSummary {
 	/** heapUsed after minus before, without a GC: mostly garbage, shown for orientation only. */
 	heapDeltaBytes: number;
 	externalDeltaBytes: number;
-	arrayBuffersDeltaBytes: number;
+	/**
+	 * Null when other requests were in flight as it started: its delta would mix theirs, and reading
+	 * ArrayBuffer memory costs an RSS read of /proc on every request under load.
+	 */
+	arrayBuffersDeltaBytes: number | null;
 	subRequest: boolean;
 }
 

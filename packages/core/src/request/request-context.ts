@@ -5,7 +5,8 @@ import type { MemoryFigures } from '../protocol.ts';
 export interface RequestContext {
 	method: string;
 	startedAt: number;
-	before: MemoryFigures;
+	/** Memory as it started; arrayBuffers only when it started alone (see Monitor.begin). */
+	before: Omit<MemoryFigures, 'arrayBuffers'> & { arrayBuffers: number | null };
 	/** Requests started before this one, process-wide: tells whether another one started meanwhile. */
 	sequence: number;
 	/** True when no other request was in flight as it started. */
