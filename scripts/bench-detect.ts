@@ -6,6 +6,8 @@
  *
  * browsing:   every lab route once per round in random order, fresh params, ~250 ms between rounds
  * continuous: 4 concurrent clients, no pauses, the same number of requests per route
+ * sustained:  continuous for 300 requests per route (~30 s): long enough for heapwatch's load governor
+ *             to switch to coarse sampling, so this shows detection during a load test
  * Results are written to bench-results/detect-<profile>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,7 +20,8 @@ import { fresh, get, report, shuffle, sleep } from './lib/traffic.ts';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string', default: '60' }, profile: { type: 'string' } } });
 const rounds = Number(values.rounds);
-const profiles = values.profile ? [values.profile] : ['browsing', 'continuous'];
+const profiles = values.profile ? [values.profile] : ['browsing', 'continuous', 'sustained'];
+const SUSTAINED_ROUNDS = 300;
 const routeIdOf = (entry: LabEntry) => entry.href.replace('{n}', '[id]');
 
 interface Row {
@@ -40,7 +43,7 @@ async function run(profile: string) {
 				await sleep(250);
 			}
 		} else {
-			const queue = Array.from({ length: rounds }, () => shuffle(lab)).flat();
+			const queue = Array.from({ length: profile === 'sustained' ? SUSTAINED_ROUNDS : rounds }, () => shuffle(lab)).flat();
 			const client = async () => {
 				for (let entry = queue.shift(); entry; entry = queue.shift()) await get(server.url, fresh(entry.href));
 			};
@@ -61,7 +64,9 @@ async function run(profile: string) {
 			};
 		});
 		const warnings = (server.output().match(/retains ~/g) ?? []).length;
-		return { profile, rounds, seconds: Math.round((performance.now() - started) / 100) / 10, samples: final.samples, warnings, rows };
+		/** Whether heapwatch's load governor switched to coarse allocation sampling during the run. */
+		const coarseSampling = server.output().includes('sustained load: sampling allocations');
+		return { profile, rounds: profile === 'sustained' ? SUSTAINED_ROUNDS : rounds, seconds: Math.round((performance.now() - started) / 100) / 10, samples: final.samples, warnings, coarseSampling, rows };
 	} finally {
 		await server.stop();
 	}
@@ -71,7 +76,7 @@ const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.r
 mkdirSync(path.join(repoRoot, 'bench-results'), { recursive: true });
 for (const profile of profiles) {
 	const result = await run(profile);
-	console.log(`\n${profile}: ${rounds} rounds in ${result.seconds} s, ${result.samples} post-GC samples, ${result.warnings} leak warnings (${machine})`);
+	console.log(`\n${profile}: ${result.rounds} rounds in ${result.seconds} s, ${result.samples} post-GC samples, ${result.warnings} leak warnings${result.coarseSampling ? ', coarse sampling under load' : ''} (${machine})`);
 	console.table(result.rows);
 	const leaks = result.rows.filter((r) => r.expected === 'leak');
 	const falseLeaks = result.rows.filter((r) => r.expected !== 'leak' && r.verdict === 'leak');

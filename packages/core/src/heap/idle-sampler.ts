@@ -12,8 +12,8 @@ export interface HeapSample extends MemoryFigures {
 export interface IdleSamplerOptions<Collected> {
 	/** Least time between two samples (each is a full GC). */
 	intervalMs: number;
-	/** Under traffic that never pauses, a sample is taken anyway once the last is this old. */
-	busyAfterMs: number;
+	/** Under traffic that never pauses, a sample is taken anyway once the last is this old (asked each time). */
+	busyAfterMs(): number;
 	/**
 	 * Runs a full GC, and reads whatever must be read right after one: the heap is measured when it
 	 * returns, so it must leave behind no more than a full GC would.
@@ -54,7 +54,7 @@ export class IdleSampler<Collected> {
 
 	started(): void {
 		this.#inFlight++;
-		if (!this.#timer && !this.#closed && Date.now() - this.#lastSampleAt >= this.#options.busyAfterMs) {
+		if (!this.#timer && !this.#closed && Date.now() - this.#lastSampleAt >= this.#options.busyAfterMs()) {
 			this.#timer = this.#options.detach(() =>
 				setTimeout(() => {
 					this.#timer = undefined;
