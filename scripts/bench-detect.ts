@@ -6,8 +6,8 @@
  *
  * browsing:   every lab route once per round in random order, fresh params, ~250 ms between rounds
  * continuous: 4 concurrent clients, no pauses, the same number of requests per route
- * sustained:  continuous for 300 requests per route (~30 s): long enough for heapwatch's load governor
- *             to switch to coarse sampling, so this shows detection during a load test
+ * sustained:  a load test: 4 clients on the clean routes for 15 s, so that heapwatch's load governor
+ *             switches to coarse sampling, then continuous on all routes for 300 requests per route
  * Results are written to bench-results/detect-<profile>.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -22,6 +22,7 @@ const { values } = parseArgs({ options: { rounds: { type: 'string', default: '60
 const rounds = Number(values.rounds);
 const profiles = values.profile ? [values.profile] : ['browsing', 'continuous', 'sustained'];
 const SUSTAINED_ROUNDS = 300;
+const SUSTAINED_WARMUP_MS = 15_000;
 const routeIdOf = (entry: LabEntry) => entry.href.replace('{n}', '[id]');
 
 interface Row {
@@ -43,11 +44,18 @@ async function run(profile: string) {
 				await sleep(250);
 			}
 		} else {
+			const clients = (run: () => Promise<void>) => Promise.all([run(), run(), run(), run()]);
+			if (profile === 'sustained') {
+				const clean = lab.filter((entry) => entry.leaks === false);
+				const until = performance.now() + SUSTAINED_WARMUP_MS;
+				await clients(async () => {
+					while (performance.now() < until) await get(server.url, fresh(clean[Math.floor(Math.random() * clean.length)].href));
+				});
+			}
 			const queue = Array.from({ length: profile === 'sustained' ? SUSTAINED_ROUNDS : rounds }, () => shuffle(lab)).flat();
-			const client = async () => {
+			await clients(async () => {
 				for (let entry = queue.shift(); entry; entry = queue.shift()) await get(server.url, fresh(entry.href));
-			};
-			await Promise.all([client(), client(), client(), client()]);
+			});
 		}
 		// Let the last idle sample land.
 		await sleep(1500);
@@ -66,6 +74,7 @@ async function run(profile: string) {
 		const warnings = (server.output().match(/retains ~/g) ?? []).length;
 		/** Whether heapwatch's load governor switched to coarse allocation sampling during the run. */
 		const coarseSampling = server.output().includes('sustained load: sampling allocations');
+		// For clean routes of the sustained profile, requests and firstFlaggedAt include the warm-up.
 		return { profile, rounds: profile === 'sustained' ? SUSTAINED_ROUNDS : rounds, seconds: Math.round((performance.now() - started) / 100) / 10, samples: final.samples, warnings, coarseSampling, rows };
 	} finally {
 		await server.stop();
