@@ -55,12 +55,21 @@ export class LiveBytesTrend {
 		return growth.sort((a, b) => b.bytesPerRequest - a.bytesPerRequest).slice(0, count);
 	}
 
-	/** Newest first, back to the first point at least `window` requests older than the newest. */
+	/**
+	 * Newest first, back to the first point at least `window` requests older than the newest. Points
+	 * older than that never come back into a window (request counts only grow), so their per-site maps
+	 * are dropped here: the ring keeps 128 points per route, and only two maps are ever read.
+	 */
 	#window(window: number): Point[] {
 		const points: Point[] = [];
+		let reference: Point | undefined;
 		for (const point of this.#points.newestFirst()) {
+			if (reference) {
+				point.sites = undefined;
+				continue;
+			}
 			points.push(point);
-			if (points[0].requests - point.requests >= window) break;
+			if (points[0].requests - point.requests >= window) reference = point;
 		}
 		return points;
 	}
