@@ -77,6 +77,19 @@ describe('HandleTracker', () => {
 		expect(tracker.tracked).toBe(0);
 	});
 
+	it('never tracks what runs before the grace period ends: immediates and short one-shot timers', async () => {
+		start(1000);
+		let tracked = -1;
+		await request('/short', async () => {
+			await new Promise((resolve) => setTimeout(resolve, 5));
+			setImmediate(() => {});
+			timers.push(setTimeout(() => {}, 500));
+			timers.push(setInterval(() => {}, 500)); // it repeats: it could linger
+			tracked = tracker.tracked;
+		});
+		expect(tracked).toBe(1);
+	});
+
 	it(`flags a route once ${LEAK_REQUESTS} requests each left a handle, and clears it when they are cleared`, async () => {
 		start();
 		for (let i = 0; i < LEAK_REQUESTS; i++) {

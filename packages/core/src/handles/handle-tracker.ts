@@ -3,7 +3,7 @@ import { requestStorage, type RequestContext } from '../request/request-context.
 import type { HandleSite, StaleHandleSite } from '../protocol.ts';
 import { CallbackOwners, callbackSource } from './callback-owners.ts';
 import { calledByTooling, findCreationSite, parseStack, type CreationSite, type SiteFilter } from './creation-site.ts';
-import { describeTimer, isRefed, labelOf } from './resource-kinds.ts';
+import { describeTimer, isRefed, labelOf, runsWithin } from './resource-kinds.ts';
 import { RouteHandles } from './route-handles.ts';
 import { SiteCounts, siteKey, type SiteOf } from './site-counts.ts';
 
@@ -208,9 +208,9 @@ export class HandleTracker {
 				this.#records.set(context, record);
 			}
 			if (record.dropped || record.count >= MAX_PER_REQUEST || this.#entries.size >= MAX_TRACKED) return;
-			// Born unref'd (a socket's idle timeout, Node's date cache): it can never keep the server busy,
-			// unless ref()'d later, which is rare enough not to pay a stack for every socket write.
-			if (!isRefed(resource)) return;
+			// What cannot linger gets no stack: born unref'd (a socket's idle timeout, Node's date cache;
+			// unless ref()'d later, which is rare), an immediate, a one-shot timer due before the grace ends.
+			if (!isRefed(resource) || runsWithin(label, resource, this.#options.graceMs)) return;
 			const callback = callbackSource(label, resource);
 			const tooling = callback === undefined ? undefined : this.#callbacks.isTooling(callback);
 			if (tooling) return;

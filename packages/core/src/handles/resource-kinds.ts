@@ -49,3 +49,15 @@ export function describeTimer(label: string, resource: unknown): { type: string;
 	const delay = typeof timer._idleTimeout === 'number' && timer._idleTimeout >= 0 ? timer._idleTimeout : undefined;
 	return { type: typeof timer._repeat === 'number' ? 'Interval' : 'Timeout', delayMs: delay };
 }
+
+/**
+ * Whether a resource is sure to have run and gone before `ms` from now: an Immediate (next turn of the
+ * event loop), or a one-shot timer due sooner. Such a resource cannot linger past a grace period of
+ * `ms`, so it needs no tracking (unless `refresh()`ed again and again, which is rare).
+ */
+export function runsWithin(label: string, resource: unknown, ms: number): boolean {
+	if (label === 'Immediate') return true;
+	if (label !== 'Timeout') return false;
+	const timer = resource as TimerLike;
+	return typeof timer._repeat !== 'number' && typeof timer._idleTimeout === 'number' && timer._idleTimeout < ms;
+}
