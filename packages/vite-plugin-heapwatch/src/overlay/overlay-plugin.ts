@@ -44,20 +44,27 @@ export function overlayPlugin(options: ResolvedOverlayOptions, state: OverlaySta
 			root = config.root;
 			base = config.base;
 		},
-		resolveId(id) {
-			if (id === ENTRY_ID) return BUNDLE;
-			if (id === OPTIONS_ID) return RESOLVED_OPTIONS_ID;
-		},
-		load(id) {
-			if (id === RESOLVED_OPTIONS_ID) {
-				const browser: BrowserOptions | null = state.transport && { ...options, transport: state.transport, base, root };
-				return `export default ${JSON.stringify(browser)};`;
+		// Filters keep Vite from calling into these hooks for every other module of the app.
+		resolveId: {
+			filter: { id: new RegExp(`^(?:${ENTRY_ID}|${OPTIONS_ID})$`) },
+			handler(id) {
+				if (id === ENTRY_ID) return BUNDLE;
+				if (id === OPTIONS_ID) return RESOLVED_OPTIONS_ID;
 			}
-			if (id.split('?')[0] === BUNDLE) {
-				// Read it ourselves: the file sits outside the app, where Vite's server.fs.allow may refuse it.
-				if (fs.existsSync(BUNDLE)) return fs.readFileSync(BUNDLE, 'utf8');
-				state.log?.once('no-overlay-bundle', 'error', `the overlay bundle is missing (${BUNDLE}), so pages show no overlay. Reinstall vite-plugin-heapwatch; terminal warnings still work.`);
-				return 'export {};';
+		},
+		load: {
+			filter: { id: [new RegExp(`^${RESOLVED_OPTIONS_ID}$`), new RegExp(`^${escapeRegExp(BUNDLE)}(?:\\?|$)`)] },
+			handler(id) {
+				if (id === RESOLVED_OPTIONS_ID) {
+					const browser: BrowserOptions | null = state.transport && { ...options, transport: state.transport, base, root };
+					return `export default ${JSON.stringify(browser)};`;
+				}
+				if (id.split('?')[0] === BUNDLE) {
+					// Read it ourselves: the file sits outside the app, where Vite's server.fs.allow may refuse it.
+					if (fs.existsSync(BUNDLE)) return fs.readFileSync(BUNDLE, 'utf8');
+					state.log?.once('no-overlay-bundle', 'error', `the overlay bundle is missing (${BUNDLE}), so pages show no overlay. Reinstall vite-plugin-heapwatch; terminal warnings still work.`);
+					return 'export {};';
+				}
 			}
 		},
 		transform: {
@@ -69,3 +76,5 @@ export function overlayPlugin(options: ResolvedOverlayOptions, state: OverlaySta
 		}
 	};
 }
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -43,11 +43,15 @@ export function routeHookPlugin(state: { installed: boolean }): Plugin {
 		name: 'heapwatch:route-hook',
 		apply: 'serve',
 		enforce: 'post',
-		transform(code, id, options) {
-			const ssr = this.environment ? this.environment.config.consumer === 'server' : options?.ssr;
-			if (!ssr || !GENERATED.test(id) || !code.includes(DECLARATION)) return;
-			state.installed = true;
-			return { code: code.replace(DECLARATION, 'async function __heapwatch_get_hooks()') + wrapper, map: null };
+		transform: {
+			// Vite skips the hook for every other module (older Vites call it, and the checks below hold).
+			filter: { id: GENERATED, code: DECLARATION },
+			handler(code, id, options) {
+				const ssr = this.environment ? this.environment.config.consumer === 'server' : options?.ssr;
+				if (!ssr || !GENERATED.test(id) || !code.includes(DECLARATION)) return;
+				state.installed = true;
+				return { code: code.replace(DECLARATION, 'async function __heapwatch_get_hooks()') + wrapper, map: null };
+			}
 		}
 	};
 }
