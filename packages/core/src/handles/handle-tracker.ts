@@ -1,7 +1,7 @@
 import { createHook, type AsyncHook } from 'node:async_hooks';
 import { requestStorage, type RequestContext } from '../request/request-context.ts';
 import type { HandleSite, StaleHandleSite } from '../protocol.ts';
-import { CallbackOwners, callbackSource } from './callback-owners.ts';
+import { CallbackOwners, callbackSource, timerDelay } from './callback-owners.ts';
 import { calledByTooling, findCreationSite, parseStack, type CreationSite, type SiteFilter } from './creation-site.ts';
 import { describeTimer, isRefed, labelOf, runsWithin } from './resource-kinds.ts';
 import { RouteHandles } from './route-handles.ts';
@@ -212,10 +212,11 @@ export class HandleTracker {
 			// unless ref()'d later, which is rare), an immediate, a one-shot timer due before the grace ends.
 			if (!isRefed(resource) || runsWithin(label, resource, this.#options.graceMs)) return;
 			const callback = callbackSource(label, resource);
-			const tooling = callback === undefined ? undefined : this.#callbacks.isTooling(callback);
+			const delay = timerDelay(resource);
+			const tooling = callback === undefined ? undefined : this.#callbacks.isTooling(callback, delay);
 			if (tooling) return;
 			const trace = captureStack(hook);
-			if (callback !== undefined && tooling === undefined && this.#learnOwner(callback, trace)) return;
+			if (callback !== undefined && tooling === undefined && this.#learnOwner(callback, delay, trace)) return;
 			record.count++;
 			const entry: Entry = { asyncId, label, state: PENDING, record, resource, trace, site: undefined, key: undefined };
 			this.#entries.set(asyncId, entry);
@@ -228,9 +229,9 @@ export class HandleTracker {
 	}
 
 	/** The first timer with this callback: formats its stack now to learn whose it is. True when the tooling's. */
-	#learnOwner(callback: string, trace: { stack?: string }): boolean {
+	#learnOwner(callback: string, delay: number, trace: { stack?: string }): boolean {
 		const tooling = calledByTooling(parseStack(trace.stack ?? ''), this.#options);
-		this.#callbacks.learn(callback, tooling);
+		this.#callbacks.learn(callback, delay, tooling);
 		return tooling;
 	}
 
