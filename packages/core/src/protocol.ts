@@ -75,8 +75,8 @@ export interface RouteReport {
 /** Live async resources created at one line of the app's code. */
 export interface HandleSite extends SourceLocation {
 	/**
-	 * `Interval` (setInterval), `Timeout` (setTimeout), `Immediate`, `TCP`, `TCPServer`, `Pipe`, `UDP`,
-	 * `FS` (a pending fs callback), `FileHandle`, `FSWatcher`, `StatWatcher`, `ChildProcess`, `Signal`.
+	 * `Interval` (setInterval), `Timeout` (setTimeout), `TCP`, `TCPServer`, `Pipe`, `PipeServer`, `UDP`,
+	 * `FileHandle`, `FSWatcher`, `StatWatcher`, `ChildProcess`, `Signal`.
 	 */
 	type: string;
 	/** For `Interval` and `Timeout`: the period or delay in milliseconds. */

@@ -9,7 +9,6 @@ const KIND: Record<string, string> = {
 	Pipe: 'pipe',
 	PipeServer: 'pipe server',
 	UDP: 'UDP socket',
-	FS: 'pending fs call',
 	FileHandle: 'open file handle',
 	FSWatcher: 'fs.watch watcher',
 	StatWatcher: 'fs.watchFile watcher',

@@ -33,6 +33,10 @@ const MAX_TRACKED = 20_000;
 /** Resources tracked per request: a request that opens thousands of files gets the first ones counted. */
 const MAX_PER_REQUEST = 256;
 
+/** How often lingering resources are checked for their end: the grace period, within these bounds. */
+const POLL_MIN_MS = 100;
+const POLL_MAX_MS = 1000;
+
 const PENDING = 0;
 const LINGERING = 1;
 const STALE = 2;
@@ -56,12 +60,14 @@ interface RequestRecord {
 }
 
 interface Entry {
-	asyncId: number;
 	label: string;
 	state: number;
 	record: RequestRecord;
-	/** Held until the grace check, then dropped: from there on the destroy hook tells us it ended. */
-	resource: object | undefined;
+	/**
+	 * Weakly held: a finished fs request or a closed socket that nothing else holds is collected, and
+	 * that is how it ends for us. Timers and handles say so themselves (see isRefed).
+	 */
+	resource: WeakRef<object>;
 	/** V8 formats (and Vite source-maps) a captured stack on first read: only for resources that linger. */
 	trace: { stack?: string } | undefined;
 	site: (SiteOf & { files: string[] }) | null | undefined;
@@ -74,13 +80,20 @@ interface Entry {
  * server runs, disabled in `close()`. PROMISE resources are not tracked (`trackPromises: false`,
  * Node >= 24.9; older Nodes call init for promises and we return at once).
  *
+ * Only an `init` hook: a `destroy` hook would make Node call into JavaScript once more for every
+ * resource the server creates (a hundred per page request in dev). Instead, lingering resources are
+ * checked for liveness every poll period, a few at most per leak.
+ *
  * A stack is captured only for tracked types created inside a request, at most STACK_DEPTH frames,
  * and formatted only if the resource outlives the grace period.
  */
 export class HandleTracker {
 	#options: HandleTrackerOptions;
 	#hook: AsyncHook | undefined;
-	#entries = new Map<number, Entry>();
+	#entries = new Set<Entry>();
+	/** Lingering and stale entries: polled until they end. */
+	#watched = new Set<Entry>();
+	#poller: NodeJS.Timeout | undefined;
 	#records = new WeakMap<RequestContext, RequestRecord>();
 	#routes = new Map<string, RouteHandles>();
 	#stale = new SiteCounts<{ route: string | null; epoch: number }>();
@@ -106,17 +119,16 @@ export class HandleTracker {
 
 	start(): void {
 		if (this.#hook || this.#closed) return;
-		const init = (asyncId: number, type: string, _trigger: number, resource: object) => {
+		const init = (_asyncId: number, type: string, _trigger: number, resource: object) => {
 			const label = labelOf(type);
 			if (label === undefined) return;
 			// Inside a request only. Kit evaluates a route's modules before its handle runs (to read page
 			// options), so the route is not known yet: Vite's own requests are told apart when they end.
 			const context = requestStorage.getStore();
 			if (!context) return;
-			this.#init(asyncId, label, resource, context, init);
+			this.#init(label, resource, context, init);
 		};
-		const destroy = (asyncId: number) => this.#destroy(asyncId);
-		this.#hook = createHook({ init, destroy, trackPromises: false });
+		this.#hook = createHook({ init, trackPromises: false });
 		this.#hook.enable();
 	}
 
@@ -157,13 +169,13 @@ export class HandleTracker {
 		try {
 			for (const entry of this.#entries.values()) {
 				if (entry.state !== PENDING && entry.state !== LINGERING) continue;
-				if (entry.state === PENDING && !(entry.resource && isRefed(entry.resource))) continue;
+				if (entry.state === PENDING && !this.#alive(entry)) continue;
 				const site = this.#resolve(entry);
 				if (!site || !site.files.some((file) => files.has(file))) continue;
 				const route = entry.record.key ?? null;
 				if (entry.state === LINGERING && entry.record.key !== undefined) this.#routes.get(entry.record.key)?.release(entry.key!);
 				entry.state = STALE;
-				entry.resource = undefined;
+				this.#watch(entry);
 				this.#stale.add(entry.key!, site, { route, epoch });
 				found.add(entry.key!, site, { route, epoch });
 			}
@@ -194,13 +206,15 @@ export class HandleTracker {
 		this.#hook?.disable();
 		this.#hook = undefined;
 		clearTimeout(this.#timer);
+		clearInterval(this.#poller);
 		this.#entries.clear();
+		this.#watched.clear();
 		this.#queue = [];
 		this.#dueAt = [];
 		this.#queueHead = 0;
 	}
 
-	#init(asyncId: number, label: string, resource: object, context: RequestContext, hook: Function): void {
+	#init(label: string, resource: object, context: RequestContext, hook: Function): void {
 		try {
 			let record = this.#records.get(context);
 			if (!record) {
@@ -218,8 +232,8 @@ export class HandleTracker {
 			const trace = captureStack(hook);
 			if (callback !== undefined && tooling === undefined && this.#learnOwner(callback, delay, trace)) return;
 			record.count++;
-			const entry: Entry = { asyncId, label, state: PENDING, record, resource, trace, site: undefined, key: undefined };
-			this.#entries.set(asyncId, entry);
+			const entry: Entry = { label, state: PENDING, record, resource: new WeakRef(resource), trace, site: undefined, key: undefined };
+			this.#entries.add(entry);
 			// A timer callback of an ended request that starts another timer (polling with setTimeout).
 			if (record.ended) this.#enqueue(entry, performance.now() + this.#options.graceMs);
 			else record.waiting.push(entry);
@@ -235,18 +249,39 @@ export class HandleTracker {
 		return tooling;
 	}
 
-	#destroy(asyncId: number): void {
-		const entry = this.#entries.get(asyncId);
-		if (!entry) return;
+	/** The resource, if it still exists and keeps the server busy. */
+	#alive(entry: Entry): object | undefined {
+		const resource = entry.resource.deref();
+		return resource && isRefed(resource) ? resource : undefined;
+	}
+
+	/** A lingering or stale entry is polled until it ends; the poller runs only while there are some. */
+	#watch(entry: Entry): void {
+		this.#watched.add(entry);
+		if (this.#poller || this.#closed) return;
+		const period = Math.min(Math.max(this.#options.graceMs, POLL_MIN_MS), POLL_MAX_MS);
+		this.#poller = requestStorage.exit(() => setInterval(() => this.#poll(), period).unref());
+	}
+
+	#poll(): void {
 		try {
-			if (entry.state === LINGERING && entry.record.key !== undefined) {
-				const route = this.#routes.get(entry.record.key);
-				if (route?.release(entry.key!)) this.#options.onVerdictChange(entry.record.key);
-			} else if (entry.state === STALE) {
-				this.#stale.remove(entry.key!);
-			}
+			for (const entry of this.#watched) if (!this.#alive(entry)) this.#ended(entry);
 		} catch (error) {
 			this.#options.onError(error);
+		}
+		if (this.#watched.size === 0) {
+			clearInterval(this.#poller);
+			this.#poller = undefined;
+		}
+	}
+
+	/** A lingering or stale resource was cleared, closed or collected. */
+	#ended(entry: Entry): void {
+		if (entry.state === LINGERING && entry.record.key !== undefined) {
+			const route = this.#routes.get(entry.record.key);
+			if (route?.release(entry.key!)) this.#options.onVerdictChange(entry.record.key);
+		} else if (entry.state === STALE) {
+			this.#stale.remove(entry.key!);
 		}
 		this.#forget(entry);
 	}
@@ -255,9 +290,9 @@ export class HandleTracker {
 		if (entry.state === GONE) return;
 		entry.record.count--;
 		entry.state = GONE;
-		entry.resource = undefined;
 		entry.trace = undefined;
-		this.#entries.delete(entry.asyncId);
+		this.#entries.delete(entry);
+		this.#watched.delete(entry);
 	}
 
 	#enqueue(item: Entry | RouteHandles, dueAt: number): void {
@@ -297,12 +332,12 @@ export class HandleTracker {
 		this.#schedule();
 	}
 
-	/** The grace period is over and the resource was not destroyed: lingering if ref'd and the app's. */
+	/** The grace period is over: lingering if the resource is still alive, ref'd and the app's. */
 	#check(entry: Entry): void {
-		const site = entry.resource && isRefed(entry.resource) ? this.#resolve(entry) : null;
+		const site = this.#alive(entry) ? this.#resolve(entry) : null;
 		if (!site || entry.record.key === undefined) return this.#forget(entry);
 		entry.state = LINGERING;
-		entry.resource = undefined;
+		this.#watch(entry);
 		const record = entry.record;
 		const newRequest = !record.left;
 		record.left = true;
@@ -316,7 +351,7 @@ export class HandleTracker {
 		const stack = entry.trace?.stack;
 		entry.trace = undefined;
 		const found: CreationSite | null = stack ? findCreationSite(parseStack(stack), this.#options) : null;
-		entry.site = found && { ...describeTimer(entry.label, entry.resource), file: found.file, line: found.line, files: found.files };
+		entry.site = found && { ...describeTimer(entry.label, entry.resource.deref()), file: found.file, line: found.line, files: found.files };
 		if (entry.site) entry.key = siteKey(entry.site);
 		return entry.site;
 	}

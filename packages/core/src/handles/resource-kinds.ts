@@ -1,7 +1,8 @@
 /**
  * The async resource types worth a creation stack: those that keep a server busy or hold data while
  * they live. Everything else (PROMISE, TickObject, HTTP parser and request wrappers, DNS lookups,
- * Microtask) is hot, short-lived or owned by one of these, and is ignored before any work is done.
+ * Microtask, and single fs calls, which finish by themselves) is hot, short-lived or owned by one of
+ * these, and is ignored before any work is done.
  * Types: https://nodejs.org/api/async_hooks.html#type
  */
 const LABELS: Record<string, string> = {
@@ -12,7 +13,6 @@ const LABELS: Record<string, string> = {
 	PIPEWRAP: 'Pipe',
 	PIPESERVERWRAP: 'PipeServer',
 	UDPWRAP: 'UDP',
-	FSREQCALLBACK: 'FS',
 	FILEHANDLE: 'FileHandle',
 	FSEVENTWRAP: 'FSWatcher',
 	STATWATCHER: 'StatWatcher',
@@ -27,19 +27,22 @@ export function labelOf(type: string): string | undefined {
 
 interface TimerLike {
 	hasRef?(): boolean;
+	_destroyed?: boolean;
+	fd?: number;
 	_idleTimeout?: number;
 	_repeat?: number | null;
 }
 
 /**
- * Whether a resource still keeps the process busy. Timers and immediates answer false once they ran
- * or were cleared (node:internal/timers resets their ref flag), handles once closed or unref'd: an
- * idle keep-alive socket in an http.Agent or undici pool is unref'd, so it never counts. Requests
- * (FS, FileHandle) have no ref state and count until their destroy.
+ * Whether a resource still keeps the process busy. Timers and immediates: not once they ran or were
+ * cleared (`_destroyed`; their `hasRef()` still says true then) or unref'd. Handles: not once closed
+ * or unref'd, so an idle keep-alive socket in an http.Agent or undici pool never counts. A FileHandle
+ * has no ref state: it counts until closed (its fd turns negative).
  */
 export function isRefed(resource: unknown): boolean {
-	const hasRef = (resource as TimerLike | null)?.hasRef;
-	return typeof hasRef === 'function' ? Boolean(hasRef.call(resource)) : true;
+	const handle = resource as TimerLike | null;
+	if (!handle || handle._destroyed === true || (typeof handle.fd === 'number' && handle.fd < 0)) return false;
+	return typeof handle.hasRef === 'function' ? Boolean(handle.hasRef()) : true;
 }
 
 /** A Timeout's kind and delay: `Interval` for setInterval, with the period in milliseconds. */
