@@ -29,7 +29,8 @@ export function collectResults(results: TargetResult[], report: Report): CheckRe
 	const rows = results.map(({ target, routeId, status }): CheckRow => {
 		const route = report.routes.find((r) => r.id === routeId);
 		const verdict = route?.verdict === 'leak' ? 'leak' : route?.handleVerdict === 'leak' ? 'handles' : (route?.verdict ?? 'warming');
-		const topSource = route?.sources[0] ?? (verdict === 'handles' ? (route?.handleSites[0] ?? null) : null);
+		// The line behind the verdict: where the lingering handles were created, for a `handles` row.
+		const topSource = (verdict === 'handles' ? route?.handleSites[0] : route?.sources[0]) ?? null;
 		return {
 			url: target.url,
 			method: target.method ?? 'GET',
