@@ -4,10 +4,11 @@ const BUSY_RATE = 100;
 const CALM_RATE = 20;
 /**
  * The busy rate is the mean over at least this long before sampling goes coarse. A burst (a page with
- * its data, a short script, the continuous profile of `pnpm bench:detect`) is measured at full
- * resolution; a load test lasts longer, and a short lull inside it does not reset the count.
+ * its data, a short script, the 4-5 s continuous profile of `pnpm bench:detect`) is measured at full
+ * resolution; a load test lasts longer, and a short lull inside it does not reset the count. Fine
+ * sampling under load costs ~25% of throughput (measured), so this is kept short.
  */
-const SUSTAINED_MS = 10_000;
+const SUSTAINED_MS = 6_000;
 /** Calm samples in a row before going back to fine sampling: a pause between bursts does not flap. */
 const CALM_SAMPLES = 3;
 /**
