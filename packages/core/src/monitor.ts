@@ -120,7 +120,12 @@ export class Monitor {
 		}
 		this.#estimator = new RetentionEstimator({ window: options.window, minIntervals: 3, capacity: 512 });
 		this.#governor = new LoadGovernor(options.allocationSamplingInterval);
-		this.#shared = new SharedSources({ ...options, samplingInterval: () => this.#governor.interval, onFindingChange: (finding, previous) => options.onFindingChange?.(finding, previous) });
+		this.#shared = new SharedSources({
+			...options,
+			samplingInterval: () => this.#governor.interval,
+			trendWindow: () => this.#governor.trendWindow(options.window),
+			onFindingChange: (finding, previous) => options.onFindingChange?.(finding, previous)
+		});
 		this.sampler = new IdleSampler({
 			intervalMs: options.sampleInterval,
 			// Each sample is a full GC (~40 ms on a dev server's heap). Under sustained load, allocation
@@ -358,7 +363,7 @@ export class Monitor {
 		for (const [key, route] of this.#routes) {
 			if (!route.changedSinceEstimate) continue;
 			route.changedSinceEstimate = false;
-			const trend = route.trend.estimate(this.#options.window, this.#governor.interval);
+			const trend = route.trend.estimate(this.#governor.trendWindow(this.#options.window), this.#governor.interval);
 			route.estimate = combine(trend, this.#estimator.estimate(key, this.#epoch)) ?? route.estimate;
 			route.sources = allocationSources(route.trend, this.#options);
 			const previous = route.verdict;

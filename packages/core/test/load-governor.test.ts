@@ -29,7 +29,7 @@ describe('LoadGovernor', () => {
 	it('goes coarse after six seconds of load-test traffic, and back after three calm samples', () => {
 		const governor = new LoadGovernor(16384);
 		expect(traffic(governor, 300, 6)).toBe(true);
-		expect([governor.coarse, governor.interval]).toEqual([true, 64 * 16384]);
+		expect([governor.coarse, governor.interval, governor.trendWindow(20)]).toEqual([true, 64 * 16384, 64 * 20]);
 		expect(traffic(governor, 5, 3)).toBe(false); // two calm samples
 		expect(traffic(governor, 300, 1.5)).toBe(false); // load again: the calm streak starts over
 		expect(traffic(governor, 5, 3)).toBe(false);

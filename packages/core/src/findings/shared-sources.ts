@@ -9,6 +9,8 @@ export interface SharedSourceOptions extends SourceOptions {
 	minRequests: number;
 	/** The allocation sampling interval in force (it changes under load). */
 	samplingInterval(): number;
+	/** Requests a trend spans at that interval (see LoadGovernor.trendWindow). */
+	trendWindow(): number;
 	onFindingChange(finding: FindingReport, previous: Verdict): void;
 }
 
@@ -50,7 +52,7 @@ export class SharedSources {
 			const requests = requestsUnder(source.prefix);
 			if (requests <= this.#options.warmupRequests) continue;
 			source.trend.add({ requests, liveBytes: bytes?.live ?? 0, turnover: source.turnover, sites: bytes?.sites });
-			const trend = source.trend.estimate(this.#options.window, this.#options.samplingInterval());
+			const trend = source.trend.estimate(this.#options.trendWindow(), this.#options.samplingInterval());
 			source.estimate = trend ? { ...trend, externalBytesPerRequest: 0 } : source.estimate;
 			source.sources = allocationSources(source.trend, this.#options);
 			const previous = source.verdict;

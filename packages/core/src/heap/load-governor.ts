@@ -43,6 +43,15 @@ export class LoadGovernor {
 		return this.#coarse;
 	}
 
+	/**
+	 * How many requests a live-bytes trend should span at the current interval. Each coarse sample
+	 * stands for 64x more bytes, so a window as short as a fine one would let one sample more or less
+	 * swing the slope past the threshold, either way: it is 64x longer too.
+	 */
+	trendWindow(fineWindow: number): number {
+		return (fineWindow * this.interval) / this.fineInterval;
+	}
+
 	/** After a sample: `requests` completed in the `ms` since the last one. True when the interval changed. */
 	observe(requests: number, ms: number): boolean {
 		if (!(ms > 0)) return false;
