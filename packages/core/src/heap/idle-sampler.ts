@@ -27,6 +27,14 @@ export interface IdleSamplerOptions<Collected> {
 }
 
 /**
+ * How long the server must have been idle before an idle sample. A response's 'finish' can come
+ * before the code that produced it has unwound: sampled at once, its request's data may still be
+ * reachable, and a clean route looks as if it kept it. A person's next request comes later than
+ * this; a client that sends the next one at once gets busy samples instead.
+ */
+const SETTLE_MS = 30;
+
+/**
  * Takes post-GC heap samples, at most once per interval, preferably while no request is in flight:
  * the forced GC costs tens of milliseconds, and a sample taken mid-request splits that request's
  * memory across two intervals.
@@ -40,6 +48,7 @@ export class IdleSampler<Collected> {
 	#options: IdleSamplerOptions<Collected>;
 	#inFlight = 0;
 	#lastSampleAt = 0;
+	#lastEndedAt = 0;
 	#dirty = true;
 	#timer: NodeJS.Timeout | undefined;
 	#closed = false;
@@ -67,6 +76,7 @@ export class IdleSampler<Collected> {
 	ended(): void {
 		this.#inFlight--;
 		this.#dirty = true;
+		this.#lastEndedAt = Date.now();
 		if (this.#inFlight === 0) this.#schedule();
 	}
 
@@ -77,12 +87,15 @@ export class IdleSampler<Collected> {
 
 	#schedule(): void {
 		if (this.#closed || this.#timer) return;
-		const wait = Math.max(0, this.#lastSampleAt + this.#options.intervalMs - Date.now());
-		// A timer, even with no wait, lets the other 'finish' listeners of this response run first.
+		const now = Date.now();
+		const wait = Math.max(this.#lastEndedAt + SETTLE_MS - now, this.#lastSampleAt + this.#options.intervalMs - now, 0);
 		this.#timer = this.#options.detach(() =>
 			setTimeout(() => {
 				this.#timer = undefined;
-				if (this.#inFlight === 0 && this.#dirty) this.#sample();
+				if (this.#inFlight > 0 || !this.#dirty) return;
+				// A request came and went while we waited: idle since then, not since before.
+				if (Date.now() - this.#lastEndedAt < SETTLE_MS) this.#schedule();
+				else this.#sample();
 			}, wait).unref()
 		);
 	}
