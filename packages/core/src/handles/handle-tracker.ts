@@ -2,6 +2,7 @@ import { createHook, type AsyncHook } from 'node:async_hooks';
 import { requestStorage, type RequestContext } from '../request/request-context.ts';
 import type { HandleSite, StaleHandleSite } from '../protocol.ts';
 import { CallbackOwners, callbackSource, timerDelay } from './callback-owners.ts';
+import { DueQueue } from './due-queue.ts';
 import { calledByTooling, findCreationSite, parseStack, type CreationSite, type SiteFilter } from './creation-site.ts';
 import { describeTimer, isRefed, labelOf, runsWithin } from './resource-kinds.ts';
 import { RouteHandles } from './route-handles.ts';
@@ -100,17 +101,18 @@ export class HandleTracker {
 	#callbacks = new CallbackOwners();
 	/**
 	 * Entries waiting for their grace check, and routes whose request ended (so that per-request figures
-	 * only count requests whose grace is over), in due order: the grace is constant.
+	 * only count requests whose grace is over).
 	 */
-	#queue: (Entry | RouteHandles)[] = [];
-	#dueAt: number[] = [];
-	#queueHead = 0;
-	#timer: NodeJS.Timeout | undefined;
+	#graceChecks: DueQueue<Entry | RouteHandles>;
 	#epoch = 0;
 	#closed = false;
 
 	constructor(options: HandleTrackerOptions) {
 		this.#options = options;
+		this.#graceChecks = new DueQueue<Entry | RouteHandles>((item) => {
+			if (item instanceof RouteHandles) item.requestChecked();
+			else if (item.state === PENDING) this.#check(item);
+		}, options.onError);
 	}
 
 	get tracked(): number {
@@ -139,7 +141,7 @@ export class HandleTracker {
 			const route = key === undefined ? undefined : this.#route(key);
 			if (route) {
 				route.requestEnded();
-				this.#enqueue(route, dueAt);
+				this.#graceChecks.add(route, dueAt);
 			}
 			const record = this.#records.get(context);
 			if (!record) return;
@@ -150,7 +152,7 @@ export class HandleTracker {
 				record.dropped = true;
 				for (const entry of record.waiting) this.#forget(entry);
 			} else {
-				for (const entry of record.waiting) if (entry.state === PENDING) this.#enqueue(entry, dueAt);
+				for (const entry of record.waiting) if (entry.state === PENDING) this.#graceChecks.add(entry, dueAt);
 			}
 			record.waiting = [];
 		} catch (error) {
@@ -205,13 +207,10 @@ export class HandleTracker {
 		this.#closed = true;
 		this.#hook?.disable();
 		this.#hook = undefined;
-		clearTimeout(this.#timer);
+		this.#graceChecks.close();
 		clearInterval(this.#poller);
 		this.#entries.clear();
 		this.#watched.clear();
-		this.#queue = [];
-		this.#dueAt = [];
-		this.#queueHead = 0;
 	}
 
 	#init(label: string, resource: object, context: RequestContext, hook: Function): void {
@@ -235,7 +234,7 @@ export class HandleTracker {
 			const entry: Entry = { label, state: PENDING, record, resource: new WeakRef(resource), trace, site: undefined, key: undefined };
 			this.#entries.add(entry);
 			// A timer callback of an ended request that starts another timer (polling with setTimeout).
-			if (record.ended) this.#enqueue(entry, performance.now() + this.#options.graceMs);
+			if (record.ended) this.#graceChecks.add(entry, performance.now() + this.#options.graceMs);
 			else record.waiting.push(entry);
 		} catch (error) {
 			this.#options.onError(error);
@@ -293,43 +292,6 @@ export class HandleTracker {
 		entry.trace = undefined;
 		this.#entries.delete(entry);
 		this.#watched.delete(entry);
-	}
-
-	#enqueue(item: Entry | RouteHandles, dueAt: number): void {
-		this.#queue.push(item);
-		this.#dueAt.push(dueAt);
-		this.#schedule();
-	}
-
-	#schedule(): void {
-		if (this.#timer || this.#closed || this.#queueHead >= this.#queue.length) return;
-		const wait = Math.max(0, this.#dueAt[this.#queueHead] - performance.now());
-		// Outside any request, so that it is not tracked itself; unref'd, so it never keeps a process up.
-		this.#timer = requestStorage.exit(() => setTimeout(() => this.#sweep(), wait + 1).unref());
-	}
-
-	#sweep(): void {
-		this.#timer = undefined;
-		try {
-			const now = performance.now();
-			while (this.#queueHead < this.#queue.length && this.#dueAt[this.#queueHead] <= now) {
-				const item = this.#queue[this.#queueHead++];
-				if (item instanceof RouteHandles) item.requestChecked();
-				else if (item.state === PENDING) this.#check(item);
-			}
-			if (this.#queueHead === this.#queue.length) {
-				this.#queue = [];
-				this.#dueAt = [];
-				this.#queueHead = 0;
-			} else if (this.#queueHead > 1024 && this.#queueHead * 2 > this.#queue.length) {
-				this.#queue = this.#queue.slice(this.#queueHead);
-				this.#dueAt = this.#dueAt.slice(this.#queueHead);
-				this.#queueHead = 0;
-			}
-		} catch (error) {
-			this.#options.onError(error);
-		}
-		this.#schedule();
 	}
 
 	/** The grace period is over: lingering if the resource is still alive, ref'd and the app's. */
