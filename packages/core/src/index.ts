@@ -1,4 +1,5 @@
-export { Monitor, type MonitorOptions } from './monitor.ts';
+export { Monitor } from './monitor.ts';
+export type { MonitorOptions } from './monitor-options.ts';
 export { requestStorage, type RequestContext } from './request/request-context.ts';
 export { RetentionEstimator, type RetentionEstimate, type EstimatorOptions } from './estimator/retention-estimator.ts';
 export type { Interval } from './estimator/interval.ts';
