@@ -1,5 +1,4 @@
-export { Monitor } from './monitor.ts';
-export type { MonitorOptions } from './monitor-options.ts';
+export { Monitor, type MonitorOptions } from './monitor.ts';
 export { requestStorage, type RequestContext } from './request/request-context.ts';
 export { RetentionEstimator, type RetentionEstimate, type EstimatorOptions } from './estimator/retention-estimator.ts';
 export type { Interval } from './estimator/interval.ts';

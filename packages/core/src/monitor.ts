@@ -2,18 +2,56 @@ import { readHeap, readMemory } from './heap/memory.ts';
 import { forceGc, forceMinorGc } from './heap/gc.ts';
 import { LoadGovernor } from './heap/load-governor.ts';
 import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
-import { AllocationSampler, type LiveBytes } from './heap/allocation-sampler.ts';
-import { RetentionEstimator } from './estimator/retention-estimator.ts';
-import { combineEstimates } from './estimator/combine-estimates.ts';
-import { LiveBytesTrend } from './estimator/live-bytes-trend.ts';
+import { AllocationSampler, type AllocationSite, type ClassifyScript, type IsAppCode, type LiveBytes } from './heap/allocation-sampler.ts';
+import { RetentionEstimator, type RetentionEstimate } from './estimator/retention-estimator.ts';
+import { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend.ts';
 import { nextVerdict, type RouteEstimate } from './estimator/verdict.ts';
 import { requestStorage, type RequestContext } from './request/request-context.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import { HandleTracker, type HandlesOfRoute } from './handles/handle-tracker.ts';
-import type { Report, RequestSummary, RouteReport, SourceLocation, Verdict } from './protocol.ts';
-import type { MonitorOptions } from './monitor-options.ts';
+import type { FindingReport, Report, RequestSummary, RouteReport, SourceLocation, StaleHandleSite, Verdict } from './protocol.ts';
 import { allocationSources } from './findings/allocation-sources.ts';
 import { SharedSources } from './findings/shared-sources.ts';
+
+export interface MonitorOptions {
+	leakThreshold: number;
+	sampleInterval: number;
+	warmupRequests: number;
+	window: number;
+	minRequests: number;
+	/** Routes counted (their memory has to go somewhere) but never reported or warned about. */
+	isIgnored(id: string | null): boolean;
+	onVerdictChange(route: RouteReport, previous: Verdict): void;
+	/** The server file of a route, relative to the app root. */
+	fileOf(id: string | null): string | null;
+	/**
+	 * Maps a script URL (an absolute path for Vite's SSR modules) to the route id whose own file it is,
+	 * or to another key for shared server code; undefined for everything else.
+	 */
+	classifyScript: ClassifyScript;
+	/** Mean bytes between two sampled allocations; smaller finds smaller leaks and costs more. */
+	allocationSamplingInterval: number;
+	/** Whether a script is the app's own code: allocation sites are named there. */
+	isAppCode?: IsAppCode;
+	/** Maps an allocation site (generated position) to the original file and line. */
+	resolveSource?(site: AllocationSite): SourceLocation | undefined;
+	/** Allocation sampling went coarser under sustained load, or back (interval in bytes, requests/s). */
+	onSamplingChange?(interval: number, coarse: boolean): void;
+	/** A hooks.server or +layout.server file started or stopped keeping memory under its routes. */
+	onFindingChange?(finding: FindingReport, previous: Verdict): void;
+	onError(error: unknown): void;
+	/** Tracks the timers and handles each request leaves alive (async_hooks); omit to leave it off. */
+	handles?: {
+		/** The app root: creation sites are reported relative to it. */
+		root: string;
+		/** Directories of dev tooling besides Vite's and Kit's (ours): their resources are never the app's. */
+		tooling: string[];
+		graceMs: number;
+		onVerdictChange(route: RouteReport): void;
+		/** An HMR edit replaced modules whose timers or handles still run. */
+		onStale(sites: StaleHandleSite[]): void;
+	};
+}
 
 interface RouteState {
 	id: string | null;
@@ -326,7 +364,7 @@ export class Monitor {
 			if (!route.changedSinceEstimate) continue;
 			route.changedSinceEstimate = false;
 			const trend = route.trend.estimate(this.#governor.trendWindow(this.#options.window), this.#governor.interval);
-			route.estimate = combineEstimates(trend, this.#estimator.estimate(key, this.#epoch)) ?? route.estimate;
+			route.estimate = combine(trend, this.#estimator.estimate(key, this.#epoch)) ?? route.estimate;
 			route.sources = allocationSources(route.trend, this.#options);
 			const previous = route.verdict;
 			route.verdict = nextVerdict(previous, route.estimate, this.#options);
@@ -370,4 +408,24 @@ export class Monitor {
 			history: route.trend.recent(60)
 		};
 	}
+}
+
+/**
+ * The route's own allocations (sampled, exact in kind), its share of heap growth that sampling could
+ * not place, and the Buffers it keeps. A regression coefficient held at zero adds no noise.
+ */
+function combine(trend: TrendEstimate | undefined, rest: RetentionEstimate | undefined): RouteEstimate | undefined {
+	if (!trend && !rest) return undefined;
+	const heapRest = rest?.heapBytesPerRequest ?? 0;
+	const external = rest?.externalBytesPerRequest ?? 0;
+	return {
+		bytesPerRequest: (trend?.bytesPerRequest ?? 0) + heapRest + external,
+		standardError: Math.hypot(
+			trend?.standardError ?? 0,
+			heapRest > 0 ? rest!.heapStandardError : 0,
+			external > 0 ? rest!.externalStandardError : 0
+		),
+		externalBytesPerRequest: external,
+		requests: trend?.requests ?? rest!.requests
+	};
 }
