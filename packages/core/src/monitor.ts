@@ -146,15 +146,18 @@ export class Monitor {
 	/** A request entered the dev server. Call end() when its response finished or closed. */
 	begin(method: string): RequestContext {
 		this.sampler.started();
-		const startedAlone = this.sampler.inFlight === 1;
 		// Only a request that runs alone has figures of its own (its Buffers can be measured, see end()),
 		// so only then is the full memory read worth its cost.
-		return { ...this.beginSubRequest(method), startedAlone, before: startedAlone ? readMemory() : readHeap() };
+		return this.#context(method, this.sampler.inFlight === 1 ? readMemory() : readHeap());
 	}
 
 	/** An `event.fetch` to the app itself, handled in-process inside its parent: not a new request in flight. */
 	beginSubRequest(method: string): RequestContext {
-		return { method, startedAt: performance.now(), before: readHeap(), sequence: ++this.#started, startedAlone: false };
+		return this.#context(method, readHeap());
+	}
+
+	#context(method: string, before: RequestContext['before']): RequestContext {
+		return { method, startedAt: performance.now(), before, sequence: ++this.#started };
 	}
 
 	end(context: RequestContext, status: number): void {

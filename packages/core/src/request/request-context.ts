@@ -5,12 +5,13 @@ import type { MemoryFigures } from '../protocol.ts';
 export interface RequestContext {
 	method: string;
 	startedAt: number;
-	/** Memory as it started; arrayBuffers only when it started alone (see Monitor.begin). */
+	/**
+	 * Memory as it started. arrayBuffers is read only when no other request was in flight (see
+	 * Monitor.begin): null says the request did not start alone.
+	 */
 	before: Omit<MemoryFigures, 'arrayBuffers'> & { arrayBuffers: number | null };
 	/** Requests started before this one, process-wide: tells whether another one started meanwhile. */
 	sequence: number;
-	/** True when no other request was in flight as it started. */
-	startedAlone: boolean;
 	/** Set when SvelteKit's handle runs: the request reached Kit (not a Vite module or asset request). */
 	route?: { id: string | null };
 	/** Set by the URL-matching fallback when the route hook could not be installed. */
