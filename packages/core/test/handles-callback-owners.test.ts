@@ -2,7 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandleTracker } from '../src/handles/handle-tracker.ts';
-import { requestStorage, type RequestContext } from '../src/request/request-context.ts';
+import { requestStorage } from '../src/request/request-context.ts';
+import { requestContext } from './fixtures/request-context.ts';
 import { toolingCall, toolingSleep } from './fixtures/tooling/timers.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -19,7 +20,6 @@ function start() {
 	tracker.start();
 }
 
-const context = (): RequestContext => ({ method: 'GET', startedAt: 0, before: { heapUsed: 0, external: 0, arrayBuffers: 0 }, sequence: 0, startedAlone: true, route: { id: '/r' } });
 
 afterEach(() => {
 	tracker?.close();
@@ -30,7 +30,7 @@ afterEach(() => {
 describe('timers of dev tooling', () => {
 	it('are recognised by their callback after the first stack, and never tracked, while the app\'s are', async () => {
 		start();
-		const ctx = context();
+		const ctx = requestContext();
 		let trackedDuringRequest = -1;
 		await requestStorage.run(ctx, async () => {
 			for (let i = 0; i < 20; i++) toolingCall()();
@@ -45,7 +45,7 @@ describe('timers of dev tooling', () => {
 
 	it('do not hide an app timer whose callback reads the same, such as a promise\'s resolve', async () => {
 		start();
-		const ctx = context();
+		const ctx = requestContext();
 		await requestStorage.run(ctx, async () => {
 			await toolingSleep(1);
 			await toolingSleep(1);

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandleTracker } from '../src/handles/handle-tracker.ts';
 import { LEAK_REQUESTS } from '../src/handles/route-handles.ts';
-import { requestStorage, type RequestContext } from '../src/request/request-context.ts';
+import { requestStorage } from '../src/request/request-context.ts';
+import { requestContext } from './fixtures/request-context.ts';
 
 const thisFile = fileURLToPath(import.meta.url);
 const root = path.resolve(path.dirname(thisFile), '..');
@@ -29,11 +30,10 @@ function start(graceMs = GRACE) {
 	tracker.start();
 }
 
-const context = (): RequestContext => ({ method: 'GET', startedAt: 0, before: { heapUsed: 0, external: 0, arrayBuffers: 0 }, sequence: 0, startedAlone: true, route: { id: '/r' } });
 
 /** Runs `load` as the body of a request to route `key`, then ends the request. */
 async function request(key: string | undefined, load: () => unknown) {
-	const ctx = context();
+	const ctx = requestContext();
 	await requestStorage.run(ctx, async () => {
 		await load();
 	});
