@@ -90,15 +90,20 @@ interface Side {
 	errors: number;
 }
 
-async function cpuMicros(side: Side): Promise<number> {
-	const response = await fetch(`${side.server.url}/__bench/cpu`);
-	return ((await response.json()) as { micros: number }).micros;
+/** One of the `/__bench/*` endpoints that both servers get (see benchHeap above). */
+async function bench<T>(side: Side, path: string): Promise<T> {
+	const response = await fetch(`${side.server.url}/__bench/${path}`);
+	return (await response.json()) as T;
 }
+
+const cpuMicros = async (side: Side) => (await bench<{ micros: number }>(side, 'cpu')).micros;
+const eventLoop = (side: Side, reset = false) => bench<{ maxMs: number; p99Ms: number }>(side, reset ? 'loop?reset' : 'loop');
+const heapUsed = async (side: Side) => (await bench<NodeJS.MemoryUsage>(side, 'heap')).heapUsed;
 
 /** `count` requests over the clean routes from `concurrency` keep-alive clients; requests/s. */
 async function load(side: Side, count: number, record: boolean): Promise<number> {
 	let next = 0;
-	const cpuBefore = await cpuMicros(side);
+	const cpuBefore = record ? await cpuMicros(side) : 0;
 	const started = performance.now();
 	const client = async () => {
 		for (let i = next++; i < count; i = next++) {
@@ -114,16 +119,6 @@ async function load(side: Side, count: number, record: boolean): Promise<number>
 	const rate = count / ((performance.now() - started) / 1000);
 	if (record) side.cpuMs.push(((await cpuMicros(side)) - cpuBefore) / 1000 / count);
 	return rate;
-}
-
-async function eventLoop(side: Side, reset = false): Promise<{ maxMs: number; p99Ms: number }> {
-	const response = await fetch(`${side.server.url}/__bench/loop${reset ? '?reset' : ''}`);
-	return (await response.json()) as { maxMs: number; p99Ms: number };
-}
-
-async function heapUsed(side: Side): Promise<number> {
-	const response = await fetch(`${side.server.url}/__bench/heap`);
-	return ((await response.json()) as NodeJS.MemoryUsage).heapUsed;
 }
 
 const percentile = (values: number[], p: number) => {
