@@ -76,6 +76,9 @@ interface RouteState {
  */
 const BUFFER_CHECK_BYTES = 8 * 1024;
 
+/** Under sustained load, the timers and handles of one request in this many are tracked. */
+const WATCH_ONE_IN_UNDER_LOAD = 10;
+
 /** Post-GC samples kept for sparklines: two minutes at the default interval. */
 const HISTORY_LENGTH = 120;
 
@@ -148,16 +151,17 @@ export class Monitor {
 		this.sampler.started();
 		// Only a request that runs alone has figures of its own (its Buffers can be measured, see end()),
 		// so only then is the full memory read worth its cost.
-		return this.#context(method, this.sampler.inFlight === 1 ? readMemory() : readHeap());
+		const before = this.sampler.inFlight === 1 ? readMemory() : readHeap();
+		return this.#context(method, before, this.#handles?.watch() ?? false);
 	}
 
 	/** An `event.fetch` to the app itself, handled in-process inside its parent: not a new request in flight. */
 	beginSubRequest(method: string): RequestContext {
-		return this.#context(method, readHeap());
+		return this.#context(method, readHeap(), requestStorage.getStore()?.watchHandles ?? false);
 	}
 
-	#context(method: string, before: RequestContext['before']): RequestContext {
-		return { method, startedAt: performance.now(), before, sequence: ++this.#started };
+	#context(method: string, before: RequestContext['before'], watchHandles: boolean): RequestContext {
+		return { method, startedAt: performance.now(), before, sequence: ++this.#started, watchHandles };
 	}
 
 	end(context: RequestContext, status: number): void {
@@ -173,6 +177,7 @@ export class Monitor {
 				}
 			}
 		} finally {
+			if (context.watchHandles) this.#handles?.unwatch();
 			this.sampler.ended();
 		}
 	}
@@ -346,6 +351,7 @@ export class Monitor {
 		} catch (error) {
 			this.#options.onError(error);
 		}
+		this.#handles?.watchOneIn(this.#governor.coarse ? WATCH_ONE_IN_UNDER_LOAD : 1);
 		this.#lastLive = null;
 		this.#restartTrends();
 		this.#options.onSamplingChange?.(this.#governor.interval, this.#governor.coarse);

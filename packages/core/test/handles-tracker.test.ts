@@ -171,4 +171,21 @@ describe('HandleTracker', () => {
 		expect(tracker.tracked).toBe(0);
 		expect(tracker.describe('/closed').handles).toBe(0);
 	});
+
+	it('under sustained load watches one request in N, and still flags a route that leaves an interval on every request', async () => {
+		start();
+		tracker.watchOneIn(4);
+		for (let i = 0; i < 12; i++) {
+			const ctx = { ...requestContext(), watchHandles: tracker.watch() };
+			await requestStorage.run(ctx, async () => {
+				timers.push(setInterval(() => {}, 60_000));
+			});
+			tracker.requestEnded(ctx, '/poll');
+			if (ctx.watchHandles) tracker.unwatch();
+		}
+		await graceOver();
+		// Requests 1, 5 and 9 were watched: three handles, one per watched request, and the verdict.
+		expect(tracker.describe('/poll')).toMatchObject({ handles: 3, handlesPerRequest: 1, handleVerdict: 'leak' });
+		expect(changes).toEqual(['/poll']);
+	});
 });

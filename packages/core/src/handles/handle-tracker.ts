@@ -106,6 +106,12 @@ export class HandleTracker {
 	#graceChecks: DueQueue<Entry | RouteHandles>;
 	#epoch = 0;
 	#closed = false;
+	/** Watch one request in this many (1 while a person browses, more under sustained load). */
+	#watchEvery = 1;
+	#started = 0;
+	/** Watched requests in flight: under load the hook is off while there are none. */
+	#watchedInFlight = 0;
+	#hookOn = false;
 
 	constructor(options: HandleTrackerOptions) {
 		this.#options = options;
@@ -127,11 +133,44 @@ export class HandleTracker {
 			// Inside a request only. Kit evaluates a route's modules before its handle runs (to read page
 			// options), so the route is not known yet: Vite's own requests are told apart when they end.
 			const context = requestStorage.getStore();
-			if (!context) return;
+			if (!context?.watchHandles) return;
 			this.#init(label, resource, context, init);
 		};
 		this.#hook = createHook({ init, trackPromises: false });
-		this.#hook.enable();
+		this.#setHook(true);
+	}
+
+	/**
+	 * A request entered the server: whether to watch its timers and handles. Node calls the init hook
+	 * for every async resource of every request (~35 per page request here, a microsecond or so each),
+	 * so under sustained load only one request in `every` is watched and the hook is off in between:
+	 * a route that leaves handles behind on every request is still flagged, after more requests.
+	 */
+	watch(): boolean {
+		if (this.#watchEvery > 1 && this.#started++ % this.#watchEvery !== 0) return false;
+		this.#watchedInFlight++;
+		this.#setHook(true);
+		return true;
+	}
+
+	/** A watched request (not a sub-request) left the server. */
+	unwatch(): void {
+		this.#watchedInFlight = Math.max(0, this.#watchedInFlight - 1);
+		if (this.#watchEvery > 1 && this.#watchedInFlight === 0) this.#setHook(false);
+	}
+
+	/** Watch every request (1) or one in `every`; see watch(). */
+	watchOneIn(every: number): void {
+		this.#watchEvery = every;
+		this.#started = 0;
+		if (every === 1) this.#setHook(true);
+	}
+
+	#setHook(on: boolean): void {
+		if (on === this.#hookOn || !this.#hook || this.#closed) return;
+		this.#hookOn = on;
+		if (on) this.#hook.enable();
+		else this.#hook.disable();
 	}
 
 	/** A request ended; `key` is its route, undefined when SvelteKit never handled it. */
@@ -141,7 +180,8 @@ export class HandleTracker {
 			const route = key === undefined ? undefined : this.#route(key);
 			if (route) {
 				route.requestEnded();
-				this.#graceChecks.add(route, dueAt);
+				// Per-request figures count watched requests only.
+				if (context.watchHandles) this.#graceChecks.add(route, dueAt);
 			}
 			const record = this.#records.get(context);
 			if (!record) return;

@@ -12,6 +12,11 @@ export interface RequestContext {
 	before: Omit<MemoryFigures, 'arrayBuffers'> & { arrayBuffers: number | null };
 	/** Requests started before this one, process-wide: tells whether another one started meanwhile. */
 	sequence: number;
+	/**
+	 * Whether the timers and handles it creates are tracked: every request's, except under sustained
+	 * load, where one request in ten is watched (see HandleTracker.watch).
+	 */
+	watchHandles: boolean;
 	/** Set when SvelteKit's handle runs: the request reached Kit (not a Vite module or asset request). */
 	route?: { id: string | null };
 	/** Set by the URL-matching fallback when the route hook could not be installed. */
