@@ -3,7 +3,13 @@
  * side by side, one with heapwatch and one without; the clean lab routes are requested from both in
  * interleaved rounds (the order flips every round), so machine noise hits both alike.
  *
- *   pnpm bench:overhead [--rounds 10] [--requests 2000] [--concurrency 4]
+ *   pnpm bench:overhead [--rounds 10] [--requests 2000] [--concurrency 4] [--v8-defaults]
+ *
+ * Both servers run with V8's allocation-site pretenuring off unless --v8-defaults is given. With it on,
+ * each server process settles at random into one of two GC regimes on the playground's
+ * allocation-heavy route (~5 or ~33 mark-compacts per 12,000 requests, measured with --trace-gc),
+ * whether or not heapwatch is installed; that moved a run's ratio by more than heapwatch's own cost.
+ * Mark-compacts per 1000 requests are printed per server, so the regime shows either way.
  *
  * Prints requests/s, the server's CPU time per request and p99 latency with heapwatch on and off and
  * their ratios, and heapwatch's own retained memory: post-GC heap growth of the "on" server over the run minus that of the "off" server.
@@ -23,13 +29,16 @@ const { values } = parseArgs({
 		requests: { type: 'string', default: '2000' },
 		concurrency: { type: 'string', default: '4' },
 		/** heapwatch() options for the "on" server, as JSON: to see what a setting costs. */
-		options: { type: 'string', default: '{}' }
+		options: { type: 'string', default: '{}' },
+		/** Leave V8's allocation-site pretenuring on (see above). */
+		'v8-defaults': { type: 'boolean', default: false }
 	}
 });
 const rounds = Number(values.rounds);
 const perRound = Number(values.requests);
 const concurrency = Number(values.concurrency);
 const WARMUP = 300;
+const nodeArgs = values['v8-defaults'] ? [] : ['--no-allocation-site-pretenuring'];
 const clean = lab.filter((entry) => entry.leaks === false).map((entry) => entry.href);
 
 // Both servers load the playground's own vite.config.ts; "off" drops heapwatch's plugins from it. Both
@@ -39,7 +48,7 @@ const configDir = path.join(playgroundDir, 'node_modules', '.heapwatch-bench');
 const heapEndpoint = `
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, constants } from 'node:perf_hooks';
 import heapwatch from 'vite-plugin-heapwatch';
 import base from '../../vite.config.ts';
 
@@ -57,10 +66,15 @@ const benchHeap = {
 		});
 		// CPU time the server process spent: per request, less sensitive than requests/s to the load
 		// generator competing for the same cores.
+		// Mark-compacts, heapwatch's post-GC samples included: the GC regime the server settled in.
+		let majorGcs = 0;
+		new PerformanceObserver((list) => {
+			for (const entry of list.getEntries()) if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcs++;
+		}).observe({ entryTypes: ['gc'] });
 		server.middlewares.use('/__bench/cpu', (req, res) => {
 			const { user, system } = process.cpuUsage();
 			res.setHeader('content-type', 'application/json');
-			res.end(JSON.stringify({ micros: user + system }));
+			res.end(JSON.stringify({ micros: user + system, majorGcs }));
 		});
 		server.middlewares.use('/__bench/heap', (req, res) => {
 			v8.setFlagsFromString('--expose-gc');
@@ -86,6 +100,8 @@ interface Side {
 	rates: number[];
 	/** Server CPU milliseconds per request, per round. */
 	cpuMs: number[];
+	/** Mark-compacts during the measured rounds (heapwatch's post-GC samples included). */
+	majorGcs: number;
 	latencies: number[];
 	errors: number;
 }
@@ -96,14 +112,14 @@ async function bench<T>(side: Side, path: string): Promise<T> {
 	return (await response.json()) as T;
 }
 
-const cpuMicros = async (side: Side) => (await bench<{ micros: number }>(side, 'cpu')).micros;
+const cpuUsage = (side: Side) => bench<{ micros: number; majorGcs: number }>(side, 'cpu');
 const eventLoop = (side: Side, reset = false) => bench<{ maxMs: number; p99Ms: number }>(side, reset ? 'loop?reset' : 'loop');
 const heapUsed = async (side: Side) => (await bench<NodeJS.MemoryUsage>(side, 'heap')).heapUsed;
 
 /** `count` requests over the clean routes from `concurrency` keep-alive clients; requests/s. */
 async function load(side: Side, count: number, record: boolean): Promise<number> {
 	let next = 0;
-	const cpuBefore = record ? await cpuMicros(side) : 0;
+	const before = record ? await cpuUsage(side) : undefined;
 	const started = performance.now();
 	const client = async () => {
 		for (let i = next++; i < count; i = next++) {
@@ -117,7 +133,11 @@ async function load(side: Side, count: number, record: boolean): Promise<number>
 	};
 	await Promise.all(Array.from({ length: concurrency }, client));
 	const rate = count / ((performance.now() - started) / 1000);
-	if (record) side.cpuMs.push(((await cpuMicros(side)) - cpuBefore) / 1000 / count);
+	if (before) {
+		const after = await cpuUsage(side);
+		side.cpuMs.push((after.micros - before.micros) / 1000 / count);
+		side.majorGcs += after.majorGcs - before.majorGcs;
+	}
 	return rate;
 }
 
@@ -132,8 +152,8 @@ mkdirSync(configDir, { recursive: true });
 const sides: Side[] = [];
 try {
 	for (const name of ['on', 'off'] as const) {
-		const server = await startDevServer({ args: ['--config', writeConfig(name === 'on')] });
-		sides.push({ name, server, rates: [], cpuMs: [], latencies: [], errors: 0 });
+		const server = await startDevServer({ args: ['--config', writeConfig(name === 'on')], nodeArgs });
+		sides.push({ name, server, rates: [], cpuMs: [], majorGcs: 0, latencies: [], errors: 0 });
 	}
 	for (const side of sides) await load(side, WARMUP, false);
 	const heapBefore = await Promise.all(sides.map(heapUsed));
@@ -158,6 +178,7 @@ try {
 		requestsPerRound: perRound,
 		concurrency,
 		options: JSON.parse(values.options),
+		nodeArgs,
 		routes: clean,
 		seconds: Math.round((performance.now() - started) / 100) / 10,
 		requestsPerSecond: { on: Math.round(median(on.rates)), off: Math.round(median(off.rates)) },
@@ -172,6 +193,8 @@ try {
 		/** Longest and p99 event-loop delay during the measured rounds (monitorEventLoopDelay, 5 ms resolution). */
 		eventLoopMaxMs: { on: Math.round(loops[0].maxMs), off: Math.round(loops[1].maxMs) },
 		eventLoopP99Ms: { on: Math.round(loops[0].p99Ms), off: Math.round(loops[1].p99Ms) },
+		/** Mark-compacts per 1000 measured requests ("on": heapwatch's post-GC samples included). */
+		majorGcsPer1000: { on: Math.round((on.majorGcs / (rounds * perRound)) * 10000) / 10, off: Math.round((off.majorGcs / (rounds * perRound)) * 10000) / 10 },
 		/** Post-GC heap growth over the measured requests, per server; the difference is heapwatch's own. */
 		heapGrowthMB: { on: mb(heapAfter[0] - heapBefore[0]), off: mb(heapAfter[1] - heapBefore[1]) },
 		retainedByHeapwatchMB: mb(heapAfter[0] - heapBefore[0] - (heapAfter[1] - heapBefore[1])),
@@ -190,6 +213,7 @@ try {
 		'post-GC heap growth MB': { on: result.heapGrowthMB.on, off: result.heapGrowthMB.off, ratio: '' }
 	});
 	console.log(`throughput ratio within each round, median: ${result.medianRoundRatio}`);
+	console.log(`mark-compacts per 1000 requests: on ${result.majorGcsPer1000.on} (heapwatch's samples included), off ${result.majorGcsPer1000.off}; node ${nodeArgs.join(' ') || '(V8 defaults)'}`);
 	console.log(`event loop during the rounds: longest delay on ${result.eventLoopMaxMs.on} ms / off ${result.eventLoopMaxMs.off} ms, p99 on ${result.eventLoopP99Ms.on} ms / off ${result.eventLoopP99Ms.off} ms`);
 	console.log(`heapwatch's own retained memory after ${rounds * perRound} requests: ${result.retainedByHeapwatchMB} MB (on-growth minus off-growth)`);
 	console.log(`heapwatch: ${result.heapwatch.samples} post-GC samples, flagged: ${result.heapwatch.routesFlagged.join(', ') || 'none'}, lingering handles: ${result.heapwatch.lingeringHandles}`);

@@ -29,12 +29,12 @@ async function freePort(): Promise<number> {
  * server and nothing of the caller's. Resolves once the server answers HTTP.
  */
 export async function startDevServer(
-	options: { cwd?: string; args?: string[]; env?: Record<string, string>; command?: 'dev' | 'preview'; node?: string } = {}
+	options: { cwd?: string; args?: string[]; env?: Record<string, string>; command?: 'dev' | 'preview'; node?: string; nodeArgs?: string[] } = {}
 ): Promise<DevServer> {
 	const cwd = options.cwd ?? playgroundDir;
 	const port = await freePort();
 	const vite = path.join(cwd, 'node_modules', 'vite', 'bin', 'vite.js');
-	const child = spawn(options.node ?? process.execPath, [vite, options.command ?? 'dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1', ...(options.args ?? [])], {
+	const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), vite, options.command ?? 'dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1', ...(options.args ?? [])], {
 		cwd,
 		env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
 		stdio: ['ignore', 'pipe', 'pipe']
