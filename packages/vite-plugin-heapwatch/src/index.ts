@@ -82,8 +82,8 @@ function startMonitoring(server: ViteDevServer, options: ResolvedOptions, hook: 
 			const kb = `${interval / 1024} KB`;
 			log.info(
 				coarse
-					? `sustained load: sampling allocations every ${kb} to stay out of the way; small leaks take longer to find until traffic calms down.`
-					: `traffic calmed down: sampling allocations every ${kb} again.`
+					? `sustained load: sampling allocations every ${kb} and watching the timers and handles of one request in ten, to stay out of the way; small leaks take longer to find until traffic calms down.`
+					: `traffic calmed down: sampling allocations every ${kb} and watching every request again.`
 			);
 		},
 		onFindingChange(finding) {
