@@ -30,8 +30,13 @@ export type Measured = (run: number) => unknown;
 
 /**
  * Calls `fn` `runs` times and returns the memory it kept per call, read after full garbage
- * collections before and after. Nothing is allocated between the two readings but what `fn` does
- * (and a promise per call when it is async), so nothing of the measurement counts as retained.
+ * collections. Nothing is allocated between the readings but what `fn` does (and a promise per call
+ * when it is async), so nothing of the measurement counts as retained.
+ *
+ * The calls run in two halves, with a reading between them, and the half that kept less per call is
+ * the result: a leak keeps memory in both halves alike, while a one-off allocation of the process
+ * around the function (the test runner's message buffers, code the JIT compiles meanwhile) lands in
+ * one half only. It once read as 6.4 KB per call for a clean function in a busy CI run.
  */
 export async function measureLeak(fn: Measured, options: MeasureOptions = {}): Promise<LeakMeasurement> {
 	const runs = options.runs ?? 100;
@@ -39,13 +44,25 @@ export async function measureLeak(fn: Measured, options: MeasureOptions = {}): P
 	if (!Number.isInteger(runs) || runs < 1) throw new TypeError(`[heapwatch] measureLeak: runs must be a whole number of at least 1, got ${runs}`);
 	if (!Number.isInteger(warmup) || warmup < 0) throw new TypeError(`[heapwatch] measureLeak: warmup must be a whole number of at least 0, got ${warmup}`);
 	for (let i = 0; i < warmup; i++) await call(fn, -1 - i);
-	const before = settledMemory();
-	for (let i = 0; i < runs; i++) await call(fn, i);
-	const after = settledMemory();
+	const half = Math.floor(runs / 2);
+	const start = settledMemory();
+	for (let i = 0; i < half; i++) await call(fn, i);
+	const middle = half > 0 ? settledMemory() : start;
+	for (let i = half; i < runs; i++) await call(fn, i);
+	const end = settledMemory();
+	const halves = [perRun(start, middle, half), perRun(middle, end, runs - half)].filter((result) => result !== undefined);
+	const kept = halves.reduce((least, result) => (Math.abs(result.bytesPerRun) < Math.abs(least.bytesPerRun) ? result : least));
+	return { runs, ...kept };
+}
+
+type Memory = ReturnType<typeof readMemory>;
+
+function perRun(before: Memory, after: Memory, runs: number) {
+	if (runs === 0) return undefined;
 	// `external` includes `arrayBuffers`: heap + external is everything a call can keep.
 	const heap = after.heapUsed - before.heapUsed;
 	const external = after.external - before.external;
-	return { runs, bytesPerRun: (heap + external) / runs, heapBytesPerRun: heap / runs, externalBytesPerRun: external / runs };
+	return { bytesPerRun: (heap + external) / runs, heapBytesPerRun: heap / runs, externalBytesPerRun: external / runs };
 }
 
 // Only await what is a promise: awaiting a sync result would add a microtask turn per call.
