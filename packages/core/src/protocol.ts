@@ -48,14 +48,15 @@ export interface RouteReport {
 	/**
 	 * Live lingering handles attributed to the route: timers, sockets and other async resources its
 	 * requests created that were still alive and ref'd a grace period after the response ended.
-	 * Handles of a module instance replaced by an HMR edit move to `Report.staleHandles`.
+	 * Handles of a module instance replaced by an HMR edit move to `Report.staleHandles`. Counts the
+	 * watched requests' handles: every request's, but one in ten under sustained load.
 	 */
 	handles: number;
 	/** Where those handles were created, most first. */
 	handleSites: HandleSite[];
 	/** `leak` once several of the route's requests each left handles alive; back to `ok` when none is left. */
 	handleVerdict: 'ok' | 'leak';
-	/** Lingering handles per request of the route since the last HMR edit. */
+	/** Lingering handles per watched request of the route since the last HMR edit. */
 	handlesPerRequest: number;
 	/** The route's request count when its handles were first flagged, or null. */
 	handlesFlaggedAt: number | null;
