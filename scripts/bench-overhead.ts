@@ -70,13 +70,13 @@ const benchHeap = {
 			res.setHeader('content-type', 'application/json');
 			res.end(JSON.stringify({ maxMs: loop.max / 1e6, p99Ms: loop.percentile(99) / 1e6 }));
 		});
-		// CPU time the server process spent: per request, less sensitive than requests/s to the load
-		// generator competing for the same cores.
 		// Mark-compacts, heapwatch's post-GC samples included: the GC regime the server settled in.
 		let majorGcs = 0;
 		new PerformanceObserver((list) => {
 			for (const entry of list.getEntries()) if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcs++;
 		}).observe({ entryTypes: ['gc'] });
+		// CPU time the server process spent (and its mark-compacts so far): per request, less sensitive
+		// than requests/s to the load generator competing for the same cores.
 		server.middlewares.use('/__bench/cpu', (req, res) => {
 			const { user, system } = process.cpuUsage();
 			res.setHeader('content-type', 'application/json');
