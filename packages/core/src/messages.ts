@@ -265,8 +265,8 @@ const isSummary = shape({
 	method: isString,
 	status: isNumber,
 	durationMs: isNumber,
-	heapDeltaBytes: isNumber,
-	externalDeltaBytes: isNumber,
+	heapDeltaBytes: orNull(isNumber),
+	externalDeltaBytes: orNull(isNumber),
 	arrayBuffersDeltaBytes: orNull(isNumber),
 	subRequest: isBoolean
 });

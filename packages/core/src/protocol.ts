@@ -20,9 +20,13 @@ export interface RequestSummary {
 	method: string;
 	status: number;
 	durationMs: number;
-	/** heapUsed after minus before, without a GC: mostly garbage, shown for orientation only. */
-	heapDeltaBytes: number;
-	externalDeltaBytes: number;
+	/**
+	 * heapUsed after minus before, without a GC: mostly garbage, shown for orientation only. Null under
+	 * sustained load, where requests overlap (each delta would mix the others') and are not read.
+	 */
+	heapDeltaBytes: number | null;
+	/** Like heapDeltaBytes, for memory outside the V8 heap. */
+	externalDeltaBytes: number | null;
 	/**
 	 * Null when other requests were in flight as it started: its delta would mix theirs, and reading
 	 * ArrayBuffer memory costs an RSS read of /proc on every request under load.

@@ -6,10 +6,10 @@ export interface RequestContext {
 	method: string;
 	startedAt: number;
 	/**
-	 * Memory as it started. arrayBuffers is read only when no other request was in flight (see
-	 * Monitor.begin): null says the request did not start alone.
+	 * Memory as it started; null under sustained load, where it is not read (see Monitor.begin).
+	 * arrayBuffers is read only when no other request was in flight: null says it did not start alone.
 	 */
-	before: Omit<MemoryFigures, 'arrayBuffers'> & { arrayBuffers: number | null };
+	before: (Omit<MemoryFigures, 'arrayBuffers'> & { arrayBuffers: number | null }) | null;
 	/** Requests started before this one, process-wide: tells whether another one started meanwhile. */
 	sequence: number;
 	/**
