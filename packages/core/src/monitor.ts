@@ -160,8 +160,8 @@ export class Monitor {
 	/**
 	 * Memory as a request starts. Only a request that runs alone has figures of its own (its Buffers
 	 * can be measured, see end()), so only then is the full memory read worth its cost. Under sustained
-	 * load requests overlap and no per-request figure means anything: nothing is read (~10 µs a
-	 * request saved, measured).
+	 * load requests overlap and no per-request figure means anything: nothing is read. Measured in
+	 * a loaded dev server, begin() and end() took 13 µs a request with the reads, 4 µs without.
 	 */
 	#readBefore(): RequestContext['before'] {
 		if (this.#governor.coarse) return null;
