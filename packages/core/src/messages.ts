@@ -79,6 +79,7 @@ export interface DeltaMessage {
 	epoch: number;
 	samples: number;
 	lastSample: Report['lastSample'];
+	sampling: Report['sampling'];
 	/** Process samples newer than the newest the client has, oldest first. */
 	history: Report['history'];
 	/** Routes that are new or changed. */
@@ -208,6 +209,7 @@ export function deltaBetween(previous: Snapshot, current: Encoded): DeltaMessage
 		epoch: current.report.epoch,
 		samples: current.report.samples,
 		lastSample: current.report.lastSample,
+		sampling: current.report.sampling,
 		history: current.report.history.filter((entry) => entry.at > previous.newestHistoryAt),
 		routes
 	};
@@ -228,6 +230,7 @@ export function applyDelta(state: StateMessage, delta: DeltaMessage): StateMessa
 			epoch: delta.epoch,
 			samples: delta.samples,
 			lastSample: delta.lastSample,
+			sampling: delta.sampling,
 			history: [...state.report.history, ...delta.history].slice(-HISTORY_KEPT),
 			routes: [...routes.values()],
 			findings: delta.findings ?? state.report.findings,
@@ -299,6 +302,7 @@ const isFinding = shape({
 	sources: arrayOf(isSource)
 });
 const isHistory = arrayOf(shape({ at: isNumber, heapUsed: isNumber, external: isNumber }));
+const isSampling = shape({ underLoad: isBoolean, allocationIntervalBytes: isNumber, busySampleAfterMs: isNumber });
 const isLastSample = orNull(
 	shape({ heapUsed: isNumber, external: isNumber, arrayBuffers: isNumber, at: isNumber, gcMs: isNumber })
 );
@@ -315,6 +319,7 @@ const isReport = shape({
 	epoch: isNumber,
 	samples: isNumber,
 	lastSample: isLastSample,
+	sampling: isSampling,
 	history: isHistory,
 	routes: arrayOf(isRoute),
 	staleHandles: arrayOf(isStaleHandleSite),
@@ -325,6 +330,7 @@ const isDelta = shape({
 	epoch: isNumber,
 	samples: isNumber,
 	lastSample: isLastSample,
+	sampling: isSampling,
 	history: isHistory,
 	routes: arrayOf(isRoute),
 	warnings: optional(arrayOf(isWarning)),

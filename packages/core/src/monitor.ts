@@ -76,6 +76,15 @@ interface RouteState {
  */
 const BUFFER_CHECK_BYTES = 8 * 1024;
 
+/**
+ * Under traffic that never pauses, a post-GC sample is taken once the last is this many sample
+ * intervals old. Each is a full GC plus reading the allocation profile (~40 ms under load, measured),
+ * and V8 runs more mark-compacts of its own after them. Under sustained load, allocation sampling is
+ * coarse and finds only large leaks anyway: 3x less often. Once every route taking requests has an
+ * `ok` verdict, 3x less again: a new route, an edit or a leak brings the faster rate back.
+ */
+const BUSY_AFTER = { browsing: 1.5, load: 4.5, settledLoad: 13.5 };
+
 /** Under sustained load, the timers and handles of one request in this many are tracked. */
 const WATCH_ONE_IN_UNDER_LOAD = 10;
 
@@ -112,6 +121,8 @@ export class Monitor {
 	#handles: HandleTracker | undefined;
 	#shared: SharedSources;
 	#governor: LoadGovernor;
+	/** At the latest sample, every route that took requests since the one before had an `ok` verdict. */
+	#settled = false;
 
 	constructor(options: MonitorOptions) {
 		this.#options = options;
@@ -131,9 +142,7 @@ export class Monitor {
 		});
 		this.sampler = new IdleSampler({
 			intervalMs: options.sampleInterval,
-			// Each sample is a full GC (~40 ms on a dev server's heap). Under sustained load, allocation
-			// sampling is coarse and finds only large leaks anyway: samples come 3x less often.
-			busyAfterMs: () => (this.#governor.coarse ? 4.5 : 1.5) * options.sampleInterval,
+			busyAfterMs: () => this.#busySampleAfterMs(),
 			collect: () => this.#collect(),
 			onSample: (sample, live) => this.#onSample(sample, live),
 			detach: (fn) => requestStorage.exit(fn),
@@ -206,6 +215,7 @@ export class Monitor {
 		this.#pendingCounts.clear();
 		this.#pendingSurvivors.clear();
 		this.#pendingWarm = false;
+		this.#settled = false;
 		for (const route of this.#routes.values()) route.epochRequests = 0;
 		this.#restartTrends();
 	}
@@ -222,6 +232,7 @@ export class Monitor {
 			epoch: this.#epoch,
 			samples: this.#samples,
 			lastSample: last && { heapUsed: last.heapUsed, external: last.external, arrayBuffers: last.arrayBuffers, at: last.at, gcMs: last.gcMs },
+			sampling: { underLoad: this.#governor.coarse, allocationIntervalBytes: this.#governor.interval, busySampleAfterMs: this.#busySampleAfterMs() },
 			history: [...this.#history.newestFirst()].reverse(),
 			routes,
 			staleHandles: this.#handles?.staleSites() ?? [],
@@ -273,6 +284,8 @@ export class Monitor {
 			route = { id, requests: 0, epochRequests: 0, verdict: 'warming', trend: new LiveBytesTrend(), sources: [], turnover: 0, estimate: undefined, firstFlaggedAt: null, last: null, changedSinceEstimate: false };
 			this.#routes.set(key, route);
 		}
+		// A new route, one still warming or one that leaks brings busy samples back to the faster rate.
+		if (route.verdict !== 'ok') this.#settled = false;
 		route.requests++;
 		route.epochRequests++;
 		route.last = summary;
@@ -335,10 +348,26 @@ export class Monitor {
 				this.#options.onError(error);
 			}
 		}
+		const active = [...this.#pendingCounts.keys()];
 		this.#pendingCounts = new Map();
 		this.#pendingSurvivors = new Map();
 		this.#pendingWarm = false;
 		this.#updateVerdicts();
+		if (active.length > 0) this.#settled = this.#allSettled(active) && !resampled;
+	}
+
+	#busySampleAfterMs(): number {
+		const factor = !this.#governor.coarse ? BUSY_AFTER.browsing : this.#settled ? BUSY_AFTER.settledLoad : BUSY_AFTER.load;
+		return factor * this.#options.sampleInterval;
+	}
+
+	/** Every route among `keys` is `ok` (or ignored), and no shared source is flagged. */
+	#allSettled(keys: string[]): boolean {
+		for (const key of keys) {
+			const route = this.#routes.get(key);
+			if (route && route.verdict !== 'ok' && !this.#options.isIgnored(route.id)) return false;
+		}
+		return !this.#shared.report().some((finding) => finding.verdict === 'leak');
 	}
 
 	/** Live-bytes trends start over: after an edit (new module instances) or a sampling restart. */

@@ -38,6 +38,25 @@ describe('under sustained load', () => {
 		for (const route of routes) expect(route.last).toMatchObject({ status: 200, heapDeltaBytes: null, externalDeltaBytes: null, arrayBuffersDeltaBytes: null });
 	}, 45_000);
 
+	it('takes busy samples 3x less often once every loaded route is ok, and at once faster for a new route', async () => {
+		let sampling = (await report(server.url)).sampling;
+		expect(sampling).toMatchObject({ underLoad: true, allocationIntervalBytes: 1024 * 1024 });
+		let settled = false;
+		const poll = setInterval(async () => {
+			sampling = (await report(server.url)).sampling;
+			settled ||= sampling.busySampleAfterMs === 13_500;
+		}, 250);
+		try {
+			await loadUntil(() => settled, 25_000);
+		} finally {
+			clearInterval(poll);
+		}
+		expect(settled).toBe(true);
+		// A route never seen before is warming: the faster rate is back with its first request.
+		expect(await get(server.url, fresh('/lab/unbounded-cache/{n}'))).toBe(200);
+		expect((await report(server.url)).sampling).toEqual({ underLoad: true, allocationIntervalBytes: 1024 * 1024, busySampleAfterMs: 4500 });
+	}, 45_000);
+
 	it("goes back to fine sampling and per-request figures at a person's pace", async () => {
 		// A request every ~1.2 s: each post-GC sample sees under 20 requests/s; three in a row calm it.
 		for (let i = 0; i < 10 && !server.output().includes(CALMED); i++) {
@@ -48,5 +67,6 @@ describe('under sustained load', () => {
 		expect(await get(server.url, '/lab/singleton')).toBe(200);
 		const singleton = (await report(server.url)).routes.find((route) => route.id === '/lab/singleton');
 		expect(singleton?.last?.heapDeltaBytes).toEqual(expect.any(Number));
+		expect((await report(server.url)).sampling).toEqual({ underLoad: false, allocationIntervalBytes: 16 * 1024, busySampleAfterMs: 1500 });
 	}, 30_000);
 });
