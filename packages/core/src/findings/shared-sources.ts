@@ -75,6 +75,11 @@ export class SharedSources {
 		return [...this.#sources.values()].map(describe);
 	}
 
+	anyLeaking(): boolean {
+		for (const source of this.#sources.values()) if (source.verdict === 'leak') return true;
+		return false;
+	}
+
 	#add(key: string): void {
 		const match = /^(hooks|layout):(.+)$/.exec(key);
 		if (!match || this.#sources.size >= MAX_SHARED) return;

@@ -1,5 +1,5 @@
 import { getHeapStatistics } from 'node:v8';
-import type { MemoryFigures } from '../protocol.ts';
+import type { MemoryFigures, RequestSummary } from '../protocol.ts';
 
 /**
  * Heap, and the memory outside it that Buffers and ArrayBuffers hold (external includes arrayBuffers).
@@ -19,4 +19,20 @@ export function readMemory(): MemoryFigures {
 export function readHeap(): Omit<MemoryFigures, 'arrayBuffers'> & { arrayBuffers: null } {
 	const statistics = getHeapStatistics();
 	return { heapUsed: statistics.used_heap_size, external: statistics.external_memory, arrayBuffers: null };
+}
+
+/** Memory as a request started: arrayBuffers only if it started alone; null when nothing was read. */
+export type MemoryAtStart = (Omit<MemoryFigures, 'arrayBuffers'> & { arrayBuffers: number | null }) | null;
+
+type MemoryDeltas = Pick<RequestSummary, 'heapDeltaBytes' | 'externalDeltaBytes' | 'arrayBuffersDeltaBytes'>;
+
+/** What changed since `before`, read the way it was (the full read only if it was full); null for what was not read. */
+export function memoryDeltasSince(before: MemoryAtStart): MemoryDeltas {
+	if (!before) return { heapDeltaBytes: null, externalDeltaBytes: null, arrayBuffersDeltaBytes: null };
+	const after = before.arrayBuffers === null ? readHeap() : readMemory();
+	return {
+		heapDeltaBytes: after.heapUsed - before.heapUsed,
+		externalDeltaBytes: after.external - before.external,
+		arrayBuffersDeltaBytes: before.arrayBuffers === null || after.arrayBuffers === null ? null : after.arrayBuffers - before.arrayBuffers
+	};
 }

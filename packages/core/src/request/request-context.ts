@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { MemoryFigures } from '../protocol.ts';
+import type { MemoryAtStart } from '../heap/memory.ts';
 
 /** One HTTP request as it passes through the dev server, from our middleware to its response. */
 export interface RequestContext {
@@ -9,7 +9,7 @@ export interface RequestContext {
 	 * Memory as it started; null under sustained load, where it is not read (see Monitor.begin).
 	 * arrayBuffers is read only when no other request was in flight: null says it did not start alone.
 	 */
-	before: (Omit<MemoryFigures, 'arrayBuffers'> & { arrayBuffers: number | null }) | null;
+	before: MemoryAtStart;
 	/** Requests started before this one, process-wide: tells whether another one started meanwhile. */
 	sequence: number;
 	/**

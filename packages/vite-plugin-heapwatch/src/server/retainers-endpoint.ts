@@ -82,9 +82,10 @@ export function createRetainersMiddleware(server: ViteDevServer, monitor: Monito
 
 	return function heapwatchRetainersMiddleware(req, res, next) {
 		// Every request of the app passes here: the URL is parsed only for ours.
-		if (!(req.originalUrl ?? req.url ?? '').includes('__heapwatch/')) return next();
+		const raw = req.originalUrl ?? req.url ?? '/';
+		if (!raw.includes('__heapwatch/')) return next();
 		try {
-			const url = new URL(req.originalUrl ?? req.url ?? '/', 'http://localhost');
+			const url = new URL(raw, 'http://localhost');
 			if (capturePaths.has(url.pathname)) {
 				const route = url.searchParams.get('route');
 				if (req.method === 'POST') {
