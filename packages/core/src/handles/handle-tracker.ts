@@ -4,7 +4,7 @@ import type { HandleSite, StaleHandleSite } from '../protocol.ts';
 import { CallbackOwners, callbackSource, timerDelay } from './callback-owners.ts';
 import { DueQueue } from './due-queue.ts';
 import { calledByTooling, findCreationSite, parseStack, type CreationSite, type SiteFilter } from './creation-site.ts';
-import { describeTimer, isRefed, labelOf, runsWithin } from './resource-kinds.ts';
+import { describeTimer, isRefed, isTimer, labelOf, runsWithin } from './resource-kinds.ts';
 import { RouteHandles } from './route-handles.ts';
 import { SiteCounts, siteKey, type SiteOf } from './site-counts.ts';
 
@@ -261,9 +261,10 @@ export class HandleTracker {
 				this.#records.set(context, record);
 			}
 			if (record.dropped || record.count >= MAX_PER_REQUEST || this.#entries.size >= MAX_TRACKED) return;
-			// What cannot linger gets no stack: born unref'd (a socket's idle timeout, Node's date cache;
-			// unless ref()'d later, which is rare), an immediate, a one-shot timer due before the grace ends.
-			if (!isRefed(resource) || runsWithin(label, resource, this.#options.graceMs)) return;
+			// What cannot linger gets no stack: a timer born unref'd (a socket's idle timeout, Node's date
+			// cache; unless ref()'d later, which is rare), an immediate, a one-shot timer due before the
+			// grace ends. A native handle is not set up yet: it is looked at only at its grace check.
+			if (isTimer(label) && (!isRefed(resource) || runsWithin(label, resource, this.#options.graceMs))) return;
 			const callback = callbackSource(label, resource);
 			const delay = timerDelay(resource);
 			const tooling = callback === undefined ? undefined : this.#callbacks.isTooling(callback, delay);

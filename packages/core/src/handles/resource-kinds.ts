@@ -25,6 +25,16 @@ export function labelOf(type: string): string | undefined {
 	return Object.hasOwn(LABELS, type) ? LABELS[type] : undefined;
 }
 
+/**
+ * Timers and immediates are plain JavaScript objects, set up before async_hooks' init runs. Every
+ * other tracked resource wraps a native handle that init sees half-built: reading its `fd` or
+ * `hasRef()` there crashes Node (SIGSEGV on a new TCPWRAP, Node 20 and 24). Those are only looked at
+ * later, at their grace check.
+ */
+export function isTimer(label: string): boolean {
+	return label === 'Timeout' || label === 'Immediate';
+}
+
 interface TimerLike {
 	hasRef?(): boolean;
 	_destroyed?: boolean;
@@ -37,7 +47,8 @@ interface TimerLike {
  * Whether a resource still keeps the process busy. Timers and immediates: not once they ran or were
  * cleared (`_destroyed`; their `hasRef()` still says true then) or unref'd. Handles: not once closed
  * or unref'd, so an idle keep-alive socket in an http.Agent or undici pool never counts. A FileHandle
- * has no ref state: it counts until closed (its fd turns negative).
+ * has no ref state: it counts until closed (its fd turns negative). Never call it on a native
+ * handle inside async_hooks' init (see isTimer).
  */
 export function isRefed(resource: unknown): boolean {
 	const handle = resource as TimerLike | null;
