@@ -81,7 +81,7 @@ export interface RouteReport {
 export interface HandleSite extends SourceLocation {
 	/**
 	 * `Interval` (setInterval), `Timeout` (setTimeout), `TCP`, `TCPServer`, `Pipe`, `PipeServer`, `UDP`,
-	 * `FileHandle`, `FSWatcher`, `StatWatcher`, `ChildProcess`, `Signal`.
+	 * `FileHandle`, `FSWatcher`, `StatWatcher`, `ChildProcess`, `Signal`, `MessagePort`, `Worker`.
 	 */
 	type: string;
 	/** For `Interval` and `Timeout`: the period or delay in milliseconds. */

@@ -13,7 +13,9 @@ const KIND: Record<string, string> = {
 	FSWatcher: 'fs.watch watcher',
 	StatWatcher: 'fs.watchFile watcher',
 	ChildProcess: 'child process',
-	Signal: 'signal listener'
+	Signal: 'signal listener',
+	MessagePort: 'MessagePort',
+	Worker: 'worker thread'
 };
 
 /**
