@@ -26,9 +26,11 @@ export interface HandlesOfRoute {
 
 /**
  * Enough frames to get from the init hook through Node's timer/net internals and a library or two
- * to the app's line. Each captured frame costs; an app frame deeper than this is not found.
+ * to the app's line. Each captured frame costs; an app frame deeper than this is not found. A `fetch`
+ * opens its socket ~28 frames under the app's line on Node 24.21 and ~35 on Node 20.20 (undici's
+ * dispatcher chain); a capture at 40 frames costs ~14 µs against ~9 µs at 24 (measured).
  */
-const STACK_DEPTH = 24;
+const STACK_DEPTH = 40;
 /** Resources tracked at once (pending, lingering, stale): the tracker's memory stays bounded. */
 const MAX_TRACKED = 20_000;
 /** Resources tracked per request: a request that opens thousands of files gets the first ones counted. */
