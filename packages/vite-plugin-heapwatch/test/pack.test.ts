@@ -1,32 +1,61 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../../scripts/lib/dev-server.ts';
+import { packPlugin, type PackedPlugin } from './pack-plugin.ts';
 
-const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-let dir: string;
+let packed: PackedPlugin;
 let tarball: string;
 
-const list = () => String(execFileSync('tar', ['-tzf', tarball])).trim().split('\n');
+const list = () =>
+	String(execFileSync('tar', ['-tzf', tarball]))
+		.trim()
+		.split('\n');
 const extract = (file: string) => String(execFileSync('tar', ['-xzOf', tarball, file], { maxBuffer: 64 * 1024 * 1024 }));
+/** GNU tar's verbose listing: mode, owner, size, date, time, name. */
+const unpackedBytes = () =>
+	String(execFileSync('tar', ['-tvzf', tarball]))
+		.trim()
+		.split('\n')
+		.reduce((sum, line) => sum + Number(line.split(/\s+/)[2]), 0);
+/** Runs a CLI of the workspace's devDependencies; its exit code and everything it printed. */
+const runBin = (bin: string, args: string[]) => {
+	const result = spawnSync(path.join(repoRoot, 'node_modules', '.bin', bin), args, {
+		encoding: 'utf8',
+		env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }
+	});
+	return { status: result.status, output: `${result.stdout}${result.stderr}` };
+};
 
 beforeAll(() => {
-	dir = mkdtempSync(path.join(tmpdir(), 'heapwatch-pack-'));
-	execFileSync('pnpm', ['pack', '--pack-destination', dir], { cwd: packageDir, stdio: 'pipe' });
-	tarball = path.join(dir, readdirSync(dir).find((name) => name.endsWith('.tgz'))!);
+	packed = packPlugin();
+	tarball = packed.tarball;
 });
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => packed?.remove());
 
 describe('the published tarball', () => {
-	it('holds the plugin and the prebuilt overlay, and nothing from src or test', () => {
+	it('holds the plugin, the prebuilt overlay, the README and the LICENSE, and nothing else but package.json', () => {
 		const files = list();
-		expect(files).toContain('package/dist/index.mjs');
-		expect(files).toContain('package/dist/overlay/overlay.js');
-		expect(files.filter((file) => /^package\/(src|test)\//.test(file))).toEqual([]);
+		expect(files).toEqual(expect.arrayContaining(['package/dist/index.mjs', 'package/dist/overlay/overlay.js', 'package/README.md', 'package/LICENSE']));
+		expect(files.filter((file) => !/^package\/(dist\/.+|README\.md|LICENSE|package\.json)$/.test(file))).toEqual([]);
+		expect(extract('package/LICENSE')).toContain('MIT License');
+		console.log(`tarball: ${files.length} files, ${(statSync(tarball).size / 1024).toFixed(1)} KB packed, ${(unpackedBytes() / 1024).toFixed(1)} KB unpacked`);
+	});
+
+	it('passes publint: exports, files and package.json fields agree', () => {
+		const { status, output } = runBin('publint', ['run', tarball]);
+		console.log(output);
+		expect(status, output).toBe(0);
+	});
+
+	it('passes attw: every entry point has types that resolve as an ESM-only package', () => {
+		// esm-only: the package has no CommonJS build, so require() resolutions are not checked.
+		const { status, output } = runBin('attw', [tarball, '--profile', 'esm-only', '--format', 'ascii', '--no-color', '--no-emoji']);
+		console.log(output);
+		expect(status, output).toBe(0);
 	});
 
 	it('ships the overlay with the Svelte runtime inside: its only import is our options module', () => {
