@@ -112,13 +112,21 @@ export interface OverlayOptions {
 	 * @default 'alt-shift-h'
 	 */
 	shortcut?: string;
+	/**
+	 * Show the overlay in browsers driven by automation too (Playwright, Puppeteer, Selenium, vitest's
+	 * browser mode: `navigator.webdriver` is true there). Off by default so that an app's own
+	 * end-to-end tests see the app alone: Playwright's locators look inside the overlay's open shadow
+	 * root, so `page.locator('button')` would also find its badge. Turn it on to test the overlay itself.
+	 * @default false
+	 */
+	inAutomatedBrowsers?: boolean;
 }
 
 export type ResolvedOverlayOptions = Required<OverlayOptions>;
 export type ResolvedCheckOptions = { routes: CheckRoute[]; runs: number };
 export type ResolvedOptions = Required<Omit<HeapwatchOptions, 'overlay' | 'check'>> & { overlay: false | ResolvedOverlayOptions; check: ResolvedCheckOptions };
 
-const overlayDefaults: ResolvedOverlayOptions = { position: 'bottom-right', open: false, shortcut: 'alt-shift-h' };
+const overlayDefaults: ResolvedOverlayOptions = { position: 'bottom-right', open: false, shortcut: 'alt-shift-h', inAutomatedBrowsers: false };
 
 export const defaults: ResolvedOptions = {
 	enabled: true,
@@ -182,7 +190,7 @@ function resolveOverlay(overlay: HeapwatchOptions['overlay']): ResolvedOptions['
 	if (overlay === undefined) return overlayDefaults;
 	if (overlay === false) return false;
 	if (typeof overlay !== 'object' || overlay === null || Array.isArray(overlay)) {
-		throw invalid('overlay', 'false or an object ({ position, open, shortcut })', overlay);
+		throw invalid('overlay', `false or an object ({ ${Object.keys(overlayDefaults).join(', ')} })`, overlay);
 	}
 	for (const name of Object.keys(overlay)) {
 		if (!(name in overlayDefaults)) {
@@ -193,6 +201,7 @@ function resolveOverlay(overlay: HeapwatchOptions['overlay']): ResolvedOptions['
 	const merged = { ...overlayDefaults, ...overlay };
 	if (!positions.includes(merged.position)) throw invalid('overlay.position', `one of ${positions.map((p) => `"${p}"`).join(', ')}`, merged.position);
 	if (typeof merged.open !== 'boolean') throw invalid('overlay.open', 'true or false', merged.open);
+	if (typeof merged.inAutomatedBrowsers !== 'boolean') throw invalid('overlay.inAutomatedBrowsers', 'true or false', merged.inAutomatedBrowsers);
 	if (typeof merged.shortcut !== 'string' || !SHORTCUT.test(merged.shortcut.toLowerCase())) {
 		throw invalid('overlay.shortcut', 'modifiers and one key joined by "-", like "alt-shift-h"', merged.shortcut);
 	}

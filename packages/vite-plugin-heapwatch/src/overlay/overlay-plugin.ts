@@ -71,10 +71,21 @@ export function overlayPlugin(options: ResolvedOverlayOptions, state: OverlaySta
 			// Vite+ installs Vite as vite-plus-core, with the client one folder deeper.
 			filter: { id: /(?:vite\/dist|vite\/dist\/vite|vite-plus-core\/dist\/vite)\/client\/client\.mjs(?:\?|$)/ },
 			handler(code) {
-				return { code: `${code}\nimport(${JSON.stringify(ENTRY_ID)});\n`, map: null };
+				return { code: `${code}\n${overlayImport(options.inAutomatedBrowsers)}\n`, map: null };
 			}
 		}
 	};
+}
+
+/**
+ * The line appended to Vite's client. In a browser driven by automation (`navigator.webdriver`) it
+ * loads nothing unless asked to: the app's own tests then see no overlay element, no extra button
+ * in the tab order and no request of ours, because none of it exists. Hiding the overlay from them
+ * piece by piece (tabindex, a closed shadow root) would still leave the host element in `body`.
+ */
+function overlayImport(inAutomatedBrowsers: boolean): string {
+	const load = `import(${JSON.stringify(ENTRY_ID)});`;
+	return inAutomatedBrowsers ? load : `if (!globalThis.navigator?.webdriver) ${load}`;
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

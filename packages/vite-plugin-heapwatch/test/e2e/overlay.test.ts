@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playgroundDir, repoRoot, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
 import { fresh, get, sleep, postForm } from '../../../../scripts/lib/traffic.ts';
 import { launchChromium } from './browser.ts';
+import { writeOverlayTestConfig } from './overlay-config.ts';
 
 const LEAKY = '/lab/unbounded-cache/[id]';
 const ROUTE_FILE = 'src/routes/lab/unbounded-cache/[id]/+page.server.ts';
@@ -34,7 +35,7 @@ async function openDetail(id: string) {
 }
 
 beforeAll(async () => {
-	server = await startDevServer();
+	server = await startDevServer({ args: ['--config', writeOverlayTestConfig()] });
 	browser = await launchChromium();
 	page = await browser.newPage({ viewport: { width: 1100, height: 720 }, colorScheme: 'light' });
 	await page.goto(`${server.url}/`);
