@@ -267,6 +267,7 @@ const isStaleHandleSite = shape({ ...handleSiteFields, route: orNull(isString), 
 const isSummary = shape({
 	method: isString,
 	status: isNumber,
+	aborted: isBoolean,
 	durationMs: isNumber,
 	heapDeltaBytes: orNull(isNumber),
 	externalDeltaBytes: orNull(isNumber),

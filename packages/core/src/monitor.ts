@@ -181,12 +181,13 @@ export class Monitor {
 		return { method, startedAt: performance.now(), before, sequence: ++this.#started, watchHandles };
 	}
 
-	end(context: RequestContext, status: number): void {
+	/** `aborted`: the client went away before the response finished ('close' came without 'finish'). */
+	end(context: RequestContext, status: number, aborted = false): void {
 		try {
 			const route = context.route ?? context.fallbackRoute;
 			this.#handles?.requestEnded(context, route ? keyOf(route.id) : undefined);
 			if (route) {
-				const summary = this.#summarize(context, status, false);
+				const summary = this.#summarize(context, status, false, aborted);
 				this.#record(route.id, summary);
 				const arrayBuffers = context.before?.arrayBuffers ?? null;
 				if (arrayBuffers !== null && summary.arrayBuffersDeltaBytes! >= BUFFER_CHECK_BYTES && context.sequence === this.#started) {
@@ -201,7 +202,7 @@ export class Monitor {
 
 	/** The sub-request ended: counted for its own route, its memory measured once (in its interval). */
 	endSubRequest(id: string | null, context: RequestContext, status: number): void {
-		this.#record(id, this.#summarize(context, status, true));
+		this.#record(id, this.#summarize(context, status, true, false));
 		this.#handles?.requestEnded(context, keyOf(id));
 	}
 
@@ -260,9 +261,9 @@ export class Monitor {
 		this.#handles.start();
 	}
 
-	#summarize(context: RequestContext, status: number, subRequest: boolean): RequestSummary {
+	#summarize(context: RequestContext, status: number, subRequest: boolean, aborted: boolean): RequestSummary {
 		const durationMs = performance.now() - context.startedAt;
-		return { method: context.method, status, durationMs, ...memoryDeltasSince(context.before), subRequest };
+		return { method: context.method, status, aborted, durationMs, ...memoryDeltasSince(context.before), subRequest };
 	}
 
 	#record(id: string | null, summary: RequestSummary): void {

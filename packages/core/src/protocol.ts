@@ -18,7 +18,14 @@ export interface SourceLocation {
 
 export interface RequestSummary {
 	method: string;
+	/**
+	 * The status the response had when it ended. For an aborted request, the one set when the client
+	 * went away: 200 by default if nothing was sent yet, so read `aborted` first.
+	 */
 	status: number;
+	/** The client went away before the response finished (a closed tab, a cancelled fetch, a dropped stream). */
+	aborted: boolean;
+	/** Until the response finished, or until the client went away. */
 	durationMs: number;
 	/**
 	 * heapUsed after minus before, without a GC: mostly garbage, shown for orientation only. Null under

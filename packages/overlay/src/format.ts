@@ -1,3 +1,5 @@
+import type { RequestSummary } from '#messages';
+
 const UNITS = ['B', 'KB', 'MB', 'GB'];
 
 /** 1536 → "1.5 KB"; signed when asked, for deltas. */
@@ -28,6 +30,13 @@ export function editorUrl(base: string, root: string, file: string, line?: numbe
 
 /** 1400 → "1.4 s", 250 → "250 ms". */
 export const formatDuration = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+/** A route's last request: "GET 200 in 35 ms", or "GET aborted by the client after 1.2 s" (its status then means little). */
+export function describeLastRequest(last: RequestSummary): string {
+	const what = last.subRequest ? `${last.method} (sub-request)` : last.method;
+	const duration = formatDuration(last.durationMs);
+	return last.aborted ? `${what} aborted by the client after ${duration}` : `${what} ${last.status} in ${duration}`;
+}
 
 /** Handles per request: one decimal while small, whole numbers from 10 on. */
 export const formatRate = (value: number) => (value >= 10 ? String(Math.round(value)) : value.toFixed(1));

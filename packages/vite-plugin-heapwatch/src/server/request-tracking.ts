@@ -31,7 +31,8 @@ export function createRequestMiddleware(monitor: Monitor, routing: Routing, onEr
 			ended = true;
 			try {
 				if (!context.route && !routing.hookInstalled()) attributeByUrl(context, req, res, routing);
-				monitor.end(context, res.statusCode);
+				// 'close' without a finished response: the client went away first (closed tab, cancelled fetch).
+				monitor.end(context, res.statusCode, !res.writableFinished);
 			} catch (error) {
 				onError(error);
 			}

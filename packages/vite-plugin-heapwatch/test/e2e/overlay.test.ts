@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -196,6 +197,19 @@ describe('the overlay in a real browser', () => {
 		mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
 		await page.screenshot({ path: SCREENSHOT });
 		await page.setViewportSize({ width: 1100, height: 720 });
+	});
+
+	it('shows a request its client left half-way as aborted, in the table and in detail', async () => {
+		const request = http.get(`${server.url}/lab/slow`, (response) => response.once('data', () => request.destroy()));
+		request.on('error', () => {}); // our own destroy()
+		const slow = row('/lab/slow');
+		await slow.locator('.aborted').waitFor({ timeout: 30_000 });
+		expect(await slow.locator('.aborted').getAttribute('title')).toBe('The client went away before the response finished');
+		await openDetail('/lab/slow');
+		expect(await detail().locator('dd.last').innerText()).toMatch(/^GET aborted by the client after (\d+ ms|\d+\.\d s)$/);
+		expect(await get(server.url, '/lab/slow')).toBe(200);
+		await expect.poll(() => detail().locator('dd.last').innerText()).toMatch(/^GET 200 in (\d+ ms|\d+\.\d s)$/);
+		expect(await slow.locator('.aborted').count()).toBe(0);
 	});
 
 	it('highlights the route of the current page', async () => {
