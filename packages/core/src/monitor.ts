@@ -157,8 +157,10 @@ export class Monitor {
 
 	/** A request entered the dev server. Call end() when its response finished or closed. */
 	begin(method: string): RequestContext {
-		this.sampler.started();
-		return this.#context(method, this.#readBefore(this.sampler.inFlight === 1), this.#handles?.watch() ?? false);
+		// Alone: nothing else in flight that counts (an open SSE stream or long poll does not, see in-flight.ts).
+		const context = this.#context(method, this.#readBefore(this.sampler.inFlight === 0), this.#handles?.watch() ?? false);
+		this.sampler.started(context);
+		return context;
 	}
 
 	/** An `event.fetch` to the app itself, handled in-process inside its parent: not a new request in flight. */
@@ -196,7 +198,7 @@ export class Monitor {
 			}
 		} finally {
 			if (context.watchHandles) this.#handles?.unwatch();
-			this.sampler.ended();
+			this.sampler.ended(context);
 		}
 	}
 
@@ -285,10 +287,11 @@ export class Monitor {
 	}
 
 	/**
-	 * The full GC of a sample. Reading V8's sampling profile forces one (the inspector asks for it), so
-	 * with allocation sampling on, that read is the GC: a second one would double the cost of a sample.
+	 * The full GC of a forced sample. Reading V8's sampling profile forces one (the inspector starts
+	 * sampling with kSamplingForceGC; measured: each getSamplingProfile shows as a major GC as long as
+	 * gc()), so with allocation sampling on, that read is the GC: a second one would double the cost.
 	 * The profile's own objects are young garbage once read, and a minor GC clears them before the heap
-	 * is measured.
+	 * is measured. When and how often this runs is the sampler's GC budget (heap/gc-budget.ts).
 	 */
 	#collect(): Map<string, LiveBytes> | undefined {
 		const live = this.#readLiveBytes();
@@ -323,7 +326,9 @@ export class Monitor {
 			});
 		}
 		this.#baseline = { ...sample, epoch: this.#epoch };
-		this.#lastLive = live ?? null;
+		// A natural sample (V8's own GC) reads no allocation profile: the growth it missed is counted
+		// at the next forced one, against the last profile read.
+		this.#lastLive = live ?? this.#lastLive;
 		if (live) {
 			for (const [key, route] of this.#routes) {
 				const bytes = live.get(key);

@@ -1,16 +1,26 @@
-import { readMemory } from './memory.ts';
+import { channel } from 'node:diagnostics_channel';
+import { getHeapStatistics } from 'node:v8';
 import type { MemoryFigures } from '../protocol.ts';
+import { GcBudget } from './gc-budget.ts';
+import { InFlightRequests } from './in-flight.ts';
+import { MajorGcs, type MajorGc } from './major-gcs.ts';
+import { readPostGcMemory } from './post-gc-memory.ts';
 
 export interface HeapSample extends MemoryFigures {
 	at: number;
-	/** How long the forced GC (and what was read with it) blocked the event loop. */
+	/** How long our forced GC (and what was read with it) blocked the event loop; 0 after one of V8's. */
 	gcMs: number;
 	/** Requests were in flight: their memory is split across this sample, so request counts are fuzzy here. */
 	busy: boolean;
+	/**
+	 * `forced`: our full GC, with what collect() read right after it. `natural`: read after a major GC
+	 * that V8 ran on its own; collect() did not run (its reading would have forced another GC).
+	 */
+	source: 'forced' | 'natural';
 }
 
 export interface IdleSamplerOptions<Collected> {
-	/** Least time between two samples (each is a full GC). */
+	/** Least time between two samples. */
 	intervalMs: number;
 	/** Under traffic that never pauses, a sample is taken anyway once the last is this old (asked each time). */
 	busyAfterMs(): number;
@@ -19,12 +29,20 @@ export interface IdleSamplerOptions<Collected> {
 	 * returns, so it must leave behind no more than a full GC would.
 	 */
 	collect(): Collected;
-	onSample(sample: HeapSample, collected: Collected): void;
+	/** `collected` is undefined for a natural sample. */
+	onSample(sample: HeapSample, collected: Collected | undefined): void;
 	/** Our own failures: reported, never thrown from a timer into the dev server. */
 	onError(error: unknown): void;
 	/** Runs a function outside any request's async context, so our timers belong to no request. */
 	detach<T>(fn: () => T): T;
 }
+
+/**
+ * What each forced sample of ours cost, published for benchmarks and for anyone who checks:
+ * `{ ms, blockedMs, heapBytes }`: the GC alone (V8's figure), the whole sample (GC and profile read).
+ */
+export const GC_CHANNEL = 'heapwatch:gc';
+const gcChannel = channel(GC_CHANNEL);
 
 /**
  * How long the server must have been idle before an idle sample. A response's 'finish' can come
@@ -35,82 +53,194 @@ export interface IdleSamplerOptions<Collected> {
 const SETTLE_MS = 30;
 
 /**
- * Takes post-GC heap samples, at most once per interval, preferably while no request is in flight:
- * the forced GC costs tens of milliseconds, and a sample taken mid-request splits that request's
- * memory across two intervals.
+ * When a forced GC would block longer than the pause cap (a big heap), it is run only after this
+ * long without a request starting or ending: a person reading a page, not a client waiting.
+ */
+const QUIET_MS = 5_000;
+
+/** A natural GC's figure read later than this after it is not used as a sample. */
+const STALE_NATURAL_MS = 50;
+
+/**
+ * Takes post-GC heap samples while no request is in flight, within a GC budget.
+ *
+ * In flight: requests younger than HELD_AFTER_MS (in-flight.ts). An SSE tab, a long poll or a
+ * streamed response stays open for minutes and is not waited for.
+ *
+ * Budget (gc-budget.ts): a forced full GC costs with the live heap (~50 ms at 60 MB, 450 ms to 1.4 s
+ * at 400-550 MB, measured), so forced GCs take at most ~3% of wall time (a token bucket, so a few come
+ * at the sample interval after a quiet spell), and one predicted to block longer than ~100 ms is run
+ * only after QUIET_MS without requests. Meanwhile the major GCs V8 runs on its own are samples too: the
+ * old generation read right after one is a post-GC figure that cost nothing (major-gcs.ts), with
+ * no allocation profile (reading that forces a full GC: HeapProfiler.getSamplingProfile does).
  *
  * Under traffic that never pauses there is no idle moment. Holding new requests until those in flight
  * finish cost ~10% throughput and doubled p99 (measured), so instead a "busy" sample is taken once the
- * last one is busyAfterMs old. Allocation trends do not mind (an in-flight request's objects come and
- * go like any other turnover); the count regression skips the intervals next to a busy sample.
+ * last one is busyAfterMs old, if the budget allows. Allocation trends do not mind (an in-flight
+ * request's objects come and go like any other turnover); the count regression skips the intervals
+ * next to a busy sample.
  */
 export class IdleSampler<Collected> {
 	#options: IdleSamplerOptions<Collected>;
-	#inFlight = 0;
+	#requests = new InFlightRequests();
+	#budget: GcBudget;
+	#majorGcs: MajorGcs | undefined;
 	#lastSampleAt = 0;
 	#lastEndedAt = 0;
+	/** A request started or ended (held ones included). */
+	#lastActivityAt = 0;
+	/** Old generation after the latest major GC, ours or V8's: what the next forced GC has to mark. */
+	#liveHeap: number;
 	#dirty = true;
+	/** How long the latest forced sample blocked, until its GC's own figure arrives. */
+	#blockedMs = 0;
 	#timer: NodeJS.Timeout | undefined;
+	#timerDue = Infinity;
 	#closed = false;
 
 	constructor(options: IdleSamplerOptions<Collected>) {
 		this.#options = options;
-	}
-
-	get inFlight(): number {
-		return this.#inFlight;
-	}
-
-	started(): void {
-		this.#inFlight++;
-		if (!this.#timer && !this.#closed && Date.now() - this.#lastSampleAt >= this.#options.busyAfterMs()) {
-			this.#timer = this.#options.detach(() =>
-				setTimeout(() => {
-					this.#timer = undefined;
-					if (this.#dirty) this.#sample();
-				}, 0).unref()
-			);
+		this.#budget = new GcBudget(Date.now());
+		this.#liveHeap = getHeapStatistics().used_heap_size;
+		try {
+			this.#majorGcs = new MajorGcs((gc) => this.#onMajorGc(gc));
+		} catch (error) {
+			// Without it, only forced samples, their cost predicted from the whole sample's time.
+			options.onError(error);
 		}
 	}
 
-	ended(): void {
-		this.#inFlight--;
+	/** Requests in flight that count (held ones do not): 0 means idle. */
+	get inFlight(): number {
+		return this.#requests.active(Date.now());
+	}
+
+	/** Forced GCs so far: how many, their total and longest (ms, the GC alone). */
+	get gcStats(): { forced: number; spentMs: number; longestMs: number } {
+		return { forced: this.#budget.forced, spentMs: this.#budget.spentMs, longestMs: this.#budget.longestMs };
+	}
+
+	/** A request started; `request` is its key for ended(). */
+	started(request: object): void {
+		const now = Date.now();
+		this.#requests.add(request, now);
+		this.#lastActivityAt = now;
+		// Only a busy sample can be due while this request runs; skip the work when none can be.
+		if (now - this.#lastSampleAt >= this.#options.busyAfterMs()) this.#schedule(true);
+	}
+
+	ended(request: object): void {
+		const now = Date.now();
+		this.#requests.remove(request);
 		this.#dirty = true;
-		this.#lastEndedAt = Date.now();
-		if (this.#inFlight === 0) this.#schedule();
+		this.#lastEndedAt = now;
+		this.#lastActivityAt = now;
+		this.#schedule(false);
 	}
 
 	close(): void {
 		this.#closed = true;
 		clearTimeout(this.#timer);
+		this.#majorGcs?.close();
 	}
 
-	#schedule(): void {
-		if (this.#closed || this.#timer) return;
+	/**
+	 * When a forced sample may be taken, from what is known now (undefined: wait for a request to end).
+	 * Asked again whenever the timer fires, so a due time that moved later is simply re-armed. `busy`:
+	 * asked as a request starts, when a busy sample may be due (traffic that never pauses).
+	 */
+	#dueAt(now: number, busy: boolean): number | undefined {
+		if (!this.#dirty || this.#closed) return undefined;
+		const active = this.#requests.active(now);
+		let due = Math.max(this.#lastSampleAt + this.#options.intervalMs, now + this.#budget.waitMs(this.#liveHeap, now));
+		if (this.#budget.tooLong(this.#liveHeap)) {
+			// Nobody may wait on a long pause: only after a quiet spell, with nothing young in flight.
+			return Math.max(due, this.#lastActivityAt + QUIET_MS, this.#requests.allHeldAt(now) ?? 0);
+		}
+		if (active > 0) {
+			if (busy && now - this.#lastSampleAt >= this.#options.busyAfterMs()) return due;
+			// Idle once they end (ended() asks again), or once they have run long enough to count as held.
+			due = Math.max(due, this.#requests.allHeldAt(now)!);
+		}
+		return Math.max(due, this.#lastEndedAt + SETTLE_MS);
+	}
+
+	#schedule(busy: boolean): void {
 		const now = Date.now();
-		const wait = Math.max(this.#lastEndedAt + SETTLE_MS - now, this.#lastSampleAt + this.#options.intervalMs - now, 0);
+		const due = this.#dueAt(now, busy);
+		if (due === undefined || due >= this.#timerDue) return;
+		clearTimeout(this.#timer);
+		this.#timerDue = due;
 		this.#timer = this.#options.detach(() =>
 			setTimeout(() => {
 				this.#timer = undefined;
-				if (this.#inFlight > 0 || !this.#dirty) return;
-				// A request came and went while we waited: idle since then, not since before.
-				if (Date.now() - this.#lastEndedAt < SETTLE_MS) this.#schedule();
+				this.#timerDue = Infinity;
+				const at = Date.now();
+				const next = this.#dueAt(at, busy);
+				if (next === undefined) return;
+				if (next > at) this.#schedule(busy);
 				else this.#sample();
-			}, wait).unref()
+			}, Math.max(0, due - now)).unref()
 		);
 	}
 
 	#sample(): void {
 		this.#lastSampleAt = Date.now();
 		this.#dirty = false;
-		const busy = this.#inFlight > 0;
+		const busy = this.#requests.active(this.#lastSampleAt) > 0;
 		try {
 			const started = performance.now();
 			const collected = this.#options.collect();
-			const gcMs = performance.now() - started;
-			this.#options.onSample({ ...readMemory(), at: this.#lastSampleAt, gcMs, busy }, collected);
+			const ended = performance.now();
+			const gcMs = ended - started;
+			const memory = readPostGcMemory();
+			this.#liveHeap = memory.heapUsed;
+			this.#blockedMs = gcMs;
+			if (this.#majorGcs) this.#majorGcs.forced(started, ended);
+			else this.#spent(gcMs);
+			this.#options.onSample({ ...memory, at: this.#lastSampleAt, gcMs, busy, source: 'forced' }, collected);
 		} catch (error) {
 			this.#options.onError(error);
 		}
+	}
+
+	/**
+	 * Our forced GC took `gcMs`: the budget is charged with the GC alone. Reading the profile costs
+	 * little once scripts are named; naming them (a new module in the profile) cost up to ~230 ms on a
+	 * loaded machine (measured), and charged to the GC budget it starved sampling for half a minute.
+	 */
+	#spent(gcMs: number): void {
+		this.#budget.spend(gcMs, Date.now());
+		this.#budget.learn(gcMs, this.#liveHeap);
+		if (gcChannel.hasSubscribers) gcChannel.publish({ ms: gcMs, blockedMs: Math.max(gcMs, this.#blockedMs), heapBytes: this.#liveHeap });
+	}
+
+	/**
+	 * A major GC ran. One of ours: its duration (the GC alone) sets the cost of the next. One of V8's:
+	 * its figure is the best guess of the live heap, and a sample while forced GCs are too long to run
+	 * under traffic (otherwise those come often enough, and they carry the allocation profile).
+	 */
+	#onMajorGc({ endedAt, durationMs, ours }: MajorGc): void {
+		if (this.#closed) return;
+		if (ours) {
+			this.#spent(durationMs);
+			return;
+		}
+		this.#options.detach(() => {
+			try {
+				const memory = readPostGcMemory();
+				this.#liveHeap = memory.heapUsed;
+				const now = Date.now();
+				// Read long after the GC (JavaScript ran in between): the old generation may hold promotions.
+				if (!this.#dirty || !this.#budget.tooLong(memory.heapUsed) || performance.now() - endedAt > STALE_NATURAL_MS) return;
+				if (now - this.#lastSampleAt < this.#options.intervalMs) return;
+				this.#lastSampleAt = now;
+				this.#dirty = false;
+				const busy = this.#requests.active(now) > 0;
+				this.#options.onSample({ ...memory, at: now, gcMs: 0, busy, source: 'natural' }, undefined);
+			} catch (error) {
+				this.#options.onError(error);
+			}
+		});
 	}
 }
