@@ -29,11 +29,20 @@ async function freePort(): Promise<number> {
  * server and nothing of the caller's. Resolves once the server answers HTTP.
  */
 export async function startDevServer(
-	options: { cwd?: string; args?: string[]; env?: Record<string, string>; command?: 'dev' | 'preview'; node?: string; nodeArgs?: string[] } = {}
+	options: {
+		cwd?: string;
+		args?: string[];
+		env?: Record<string, string>;
+		command?: 'dev' | 'preview';
+		node?: string;
+		nodeArgs?: string[];
+		/** Vite in middlewareMode behind a node:http server of its own (middleware-mode-server.ts) instead of `vite dev`. */
+		middlewareMode?: boolean;
+	} = {}
 ): Promise<DevServer> {
 	const cwd = options.cwd ?? playgroundDir;
 	const port = await freePort();
-	const vite = path.join(cwd, 'node_modules', 'vite', 'bin', 'vite.js');
+	const vite = options.middlewareMode ? path.join(repoRoot, 'scripts', 'lib', 'middleware-mode-server.ts') : path.join(cwd, 'node_modules', 'vite', 'bin', 'vite.js');
 	const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), vite, options.command ?? 'dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1', ...(options.args ?? [])], {
 		cwd,
 		env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },

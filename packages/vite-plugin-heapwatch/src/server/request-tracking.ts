@@ -10,6 +10,9 @@ export interface Routing {
 	matchUrl(pathname: string): string | null | undefined;
 }
 
+/** `{base}__heapwatch/...`, before any query string. */
+const OWN_PATH = /^[^?]*\/__heapwatch\//;
+
 /**
  * The connect middleware that opens a request's measurement and closes it when the response ends.
  * It runs before SvelteKit's own middleware, so `requestStorage.run(context, next)` makes the context
@@ -18,6 +21,9 @@ export interface Routing {
  */
 export function createRequestMiddleware(monitor: Monitor, routing: Routing, onError: (error: unknown) => void): Connect.NextHandleFunction {
 	return function heapwatchRequestMiddleware(req, res, next) {
+		// Our own endpoints are not the app's requests; the overlay's SSE feed (middlewareMode) stays open
+		// for as long as a page does, and would keep the server from ever being idle.
+		if (OWN_PATH.test(req.url ?? '')) return next();
 		let context: RequestContext;
 		try {
 			context = monitor.begin(req.method ?? 'GET');
