@@ -1,4 +1,4 @@
-import { createHook, type AsyncHook } from 'node:async_hooks';
+import { acquireAsyncHook, type AsyncHookLease } from '../process/async-hook.ts';
 import { requestStorage, type RequestContext } from '../request/request-context.ts';
 import type { HandleSite, StaleHandleSite } from '../protocol.ts';
 import { CallbackOwners, callbackSource, timerDelay } from './callback-owners.ts';
@@ -79,9 +79,10 @@ interface Entry {
 
 /**
  * Which timers, sockets and other async resources each request creates, and which of them are still
- * alive after its response. The only async_hooks user in heapwatch: created in `start()` while a dev
- * server runs, disabled in `close()`. PROMISE resources are not tracked (`trackPromises: false`,
- * Node >= 24.9; older Nodes call init for promises and we return at once).
+ * alive after its response. The only async_hooks user in heapwatch: joins the process's one hook
+ * (process/async-hook.ts, shared across Vite restarts) in `start()`, leaves it in `close()`. PROMISE
+ * resources are not tracked (`trackPromises: false`, Node >= 24.9; older Nodes call init for
+ * promises and we return at once).
  *
  * Only an `init` hook: a `destroy` hook would make Node call into JavaScript once more for every
  * resource the server creates (a hundred per page request in dev). Instead, lingering resources are
@@ -92,7 +93,7 @@ interface Entry {
  */
 export class HandleTracker {
 	#options: HandleTrackerOptions;
-	#hook: AsyncHook | undefined;
+	#hook: AsyncHookLease | undefined;
 	#entries = new Set<Entry>();
 	/** Lingering and stale entries: polled until they end. */
 	#watched = new Set<Entry>();
@@ -113,7 +114,6 @@ export class HandleTracker {
 	#started = 0;
 	/** Watched requests in flight: under load the hook is off while there are none. */
 	#watchedInFlight = 0;
-	#hookOn = false;
 
 	constructor(options: HandleTrackerOptions) {
 		this.#options = options;
@@ -136,9 +136,10 @@ export class HandleTracker {
 			// options), so the route is not known yet: Vite's own requests are told apart when they end.
 			const context = requestStorage.getStore();
 			if (!context?.watchHandles) return;
-			this.#init(label, resource, context, init);
+			this.#init(label, resource, context, hook.caller);
 		};
-		this.#hook = createHook({ init, trackPromises: false });
+		const hook = acquireAsyncHook(init);
+		this.#hook = hook;
 		this.#setHook(true);
 	}
 
@@ -169,8 +170,8 @@ export class HandleTracker {
 	}
 
 	#setHook(on: boolean): void {
-		if (on === this.#hookOn || !this.#hook || this.#closed) return;
-		this.#hookOn = on;
+		if (!this.#hook || this.#closed) return;
+		// Enabling again is not a no-op: while Vite restarts, the server taking this request gets the hook.
 		if (on) this.#hook.enable();
 		else this.#hook.disable();
 	}
@@ -247,7 +248,7 @@ export class HandleTracker {
 
 	close(): void {
 		this.#closed = true;
-		this.#hook?.disable();
+		this.#hook?.release();
 		this.#hook = undefined;
 		this.#graceChecks.close();
 		clearInterval(this.#poller);

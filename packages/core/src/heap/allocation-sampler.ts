@@ -1,4 +1,4 @@
-import { Session } from 'node:inspector';
+import { acquireSamplingProfiler, type SamplingProfiler } from '../process/sampling-profiler.ts';
 
 /** One frame of an allocation stack, as V8's sampling heap profiler reports it. */
 interface CallFrame {
@@ -70,9 +70,14 @@ const MAX_SCRIPTS = 50_000;
  * scriptParsed events. Keeping the Debugger domain enabled costs ~8% throughput (measured), so it is
  * enabled only for a moment when a profile holds scripts we cannot name yet: enabling replays
  * scriptParsed for every loaded script, synchronously.
+ *
+ * The profiler and its inspector session are the process's (see process/sampling-profiler.ts): a
+ * Vite restart runs two monitors at once for a moment.
  */
 export class AllocationSampler {
-	#session = new Session();
+	#profiler: SamplingProfiler;
+	/** The profiler's generation at the previous read: a restart in between drops every sample. */
+	#generation: number;
 	#scripts = new Map<string, string>();
 	/** Script ids that the Debugger did not name either (builtins, scripts without a URL). */
 	#nameless = new Set<string>();
@@ -86,20 +91,22 @@ export class AllocationSampler {
 	constructor(classify: ClassifyScript, samplingInterval: number, isAppCode: IsAppCode = () => false) {
 		this.#classify = classify;
 		this.#isAppCode = isAppCode;
-		this.#session.connect();
-		this.#session.on('Debugger.scriptParsed', ({ params }) => {
+		this.#profiler = acquireSamplingProfiler(samplingInterval);
+		this.#generation = this.#profiler.generation;
+		this.#profiler.on('Debugger.scriptParsed', ({ params }) => {
 			if (!params.url) return;
 			if (this.#scripts.size >= MAX_SCRIPTS) this.#scripts.clear();
 			this.#scripts.set(params.scriptId, params.url);
 		});
-		// The in-process session answers synchronously; errors surface as thrown exceptions here.
-		this.#post('HeapProfiler.enable');
-		this.#post('HeapProfiler.startSampling', { samplingInterval });
 	}
 
 	/** Live sampled bytes per key. Call right after a full GC so that only retained objects remain. */
 	liveBytesByKey(): Map<string, LiveBytes> {
 		const { profile } = this.#post('HeapProfiler.getSamplingProfile') as { profile: { head: ProfileNode; samples: Sample[] } };
+		if (this.#generation !== this.#profiler.generation) {
+			this.#generation = this.#profiler.generation;
+			this.#previous.clear();
+		}
 		this.#nameScripts(profile.head);
 		const placeOfNode = new Map<number, { key: string; site: string | undefined }>();
 		const stack: { node: ProfileNode; key: string | undefined; site: string | undefined }[] = [
@@ -169,17 +176,12 @@ export class AllocationSampler {
 	 * far is dropped: live bytes read after this count only allocations made after it.
 	 */
 	restart(samplingInterval: number): void {
-		this.#post('HeapProfiler.stopSampling');
-		this.#post('HeapProfiler.startSampling', { samplingInterval });
-		this.#previous.clear();
+		this.#profiler.sampleEvery(samplingInterval);
 	}
 
+	/** Sampling stops when the last monitor of the process closes. */
 	close(): void {
-		try {
-			this.#post('HeapProfiler.stopSampling');
-		} finally {
-			this.#session.disconnect();
-		}
+		this.#profiler.release();
 	}
 
 	#siteOf(node: ProfileNode): string | undefined {
@@ -205,13 +207,6 @@ export class AllocationSampler {
 	}
 
 	#post(method: string, params?: object): unknown {
-		let result: unknown;
-		let failure: Error | null = null;
-		this.#session.post(method, params ?? {}, (error, value) => {
-			failure = error;
-			result = value;
-		});
-		if (failure) throw failure;
-		return result;
+		return this.#profiler.post(method, params);
 	}
 }
