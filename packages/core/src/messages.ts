@@ -324,7 +324,8 @@ const isReport = shape({
 	history: isHistory,
 	routes: arrayOf(isRoute),
 	staleHandles: arrayOf(isStaleHandleSite),
-	findings: arrayOf(isFinding)
+	findings: arrayOf(isFinding),
+	process: shape({ monitors: isNumber, allocationSampling: isBoolean, restarts: isNumber })
 });
 const isState = shape({ report: isReport, warnings: arrayOf(isWarning) });
 const isDelta = shape({

@@ -12,6 +12,7 @@ import { HandleTracker, type HandlesOfRoute } from './handles/handle-tracker.ts'
 import type { FindingReport, Report, RequestSummary, RouteReport, SourceLocation, StaleHandleSite, Verdict } from './protocol.ts';
 import { allocationSources } from './findings/allocation-sources.ts';
 import { SharedSources } from './findings/shared-sources.ts';
+import { monitorClosed, monitorStarted, processReport } from './process/monitors.ts';
 
 export interface MonitorOptions {
 	leakThreshold: number;
@@ -126,6 +127,7 @@ export class Monitor {
 
 	constructor(options: MonitorOptions) {
 		this.#options = options;
+		monitorStarted(this);
 		try {
 			this.#allocations = new AllocationSampler(options.classifyScript, options.allocationSamplingInterval, options.isAppCode);
 		} catch (error) {
@@ -239,11 +241,13 @@ export class Monitor {
 			history: [...this.#history.newestFirst()].reverse(),
 			routes,
 			staleHandles: this.#handles?.staleSites() ?? [],
+			process: processReport(),
 			findings: this.#shared.report().filter((finding) => finding.verdict !== 'warming' || finding.retainedBytesPerRequest > 0)
 		};
 	}
 
 	close(): void {
+		monitorClosed(this);
 		this.sampler.close();
 		this.#allocations?.close();
 		this.#handles?.close();

@@ -139,6 +139,20 @@ export interface SamplingReport {
 	busySampleAfterMs: number;
 }
 
+/**
+ * heapwatch's process-wide state. Vite's restarts (`r`, vite.config edits) create a new dev server in
+ * the same process, before closing the old one; V8's sampling heap profiler, the inspector session and
+ * the async hook are the process's, shared across them.
+ */
+export interface ProcessReport {
+	/** heapwatch monitors alive: one per dev server, so 1 except for a moment during a restart. */
+	monitors: number;
+	/** V8's sampling heap profiler runs (it names the sources of what a route keeps). */
+	allocationSampling: boolean;
+	/** Dev servers heapwatch started in this process after the first: Vite restarts. */
+	restarts: number;
+}
+
 export interface Report {
 	version: 1;
 	/** Increments on every HMR edit of server code: estimates restart from there. */
@@ -154,6 +168,7 @@ export interface Report {
 	staleHandles: StaleHandleSite[];
 	/** Shared code that keeps memory under many routes; see FindingReport. */
 	findings: FindingReport[];
+	process: ProcessReport;
 }
 
 /** What a heap snapshot will cost, stated before taking it. */

@@ -41,7 +41,7 @@ function finding(file: string, fields: Partial<FindingReport> = {}): FindingRepo
 }
 
 function report(fields: Partial<Report> = {}): Report {
-	return { version: 1, epoch: 0, samples: 3, lastSample: null, sampling: { underLoad: false, allocationIntervalBytes: 16384, busySampleAfterMs: 1500 }, history: [], routes: [], staleHandles: [], findings: [], ...fields };
+	return { version: 1, epoch: 0, samples: 3, lastSample: null, sampling: { underLoad: false, allocationIntervalBytes: 16384, busySampleAfterMs: 1500 }, history: [], routes: [], staleHandles: [], findings: [], process: { monitors: 1, allocationSampling: true, restarts: 0 }, ...fields };
 }
 
 const interval = { type: 'Interval', delayMs: 1000, file: 'src/routes/lab/interval/[id]/+page.server.ts', line: 6, count: 4 };
