@@ -31,6 +31,7 @@ export function heapwatch(options?: HeapwatchOptions): Plugin[] {
 	const hook = { installed: false };
 	const overlay: OverlayState = { transport: null, log: null };
 	let current: Monitor | undefined;
+	let stopMonitoring = () => {};
 	return [
 		{
 			name: 'heapwatch',
@@ -38,7 +39,12 @@ export function heapwatch(options?: HeapwatchOptions): Plugin[] {
 			// Read by `heapwatch check`, which finds the plugin in the user's resolved config.
 			api: { options: resolved },
 			configureServer(server) {
-				current = startMonitoring(server, resolved, hook, overlay);
+				({ monitor: current, stop: stopMonitoring } = startMonitoring(server, resolved, hook, overlay));
+			},
+			// On a restart or a close, in middleware mode too. Vite 7 has no such hook: there the HTTP
+			// server's 'close' stops monitoring (and nothing does in middleware mode).
+			closeServer() {
+				stopMonitoring();
 			},
 			hotUpdate({ modules }) {
 				// An edit of server code re-evaluates modules: new instances, new warm-up.
@@ -53,7 +59,17 @@ export function heapwatch(options?: HeapwatchOptions): Plugin[] {
 
 export default heapwatch;
 
-function startMonitoring(server: ViteDevServer, options: ResolvedOptions, hook: { installed: boolean }, overlay: OverlayState): Monitor {
+/**
+ * One monitor per dev server. On a restart Vite creates the new server before it closes the old one:
+ * what the process has once (the sampling profiler, the async hook, the overlay's token) is shared
+ * across them (see @heapwatch/core's process/), and the old monitor only lets go of it on `stop`.
+ */
+function startMonitoring(
+	server: ViteDevServer,
+	options: ResolvedOptions,
+	hook: { installed: boolean },
+	overlay: OverlayState
+): { monitor: Monitor; stop(): void } {
 	const log = createLog(server.config.logger);
 	const root = server.config.root;
 	const onError = (error: unknown) => reportInternalError(log, error);
@@ -124,15 +140,16 @@ function startMonitoring(server: ViteDevServer, options: ResolvedOptions, hook: 
 	overlay.transport = feed?.transport ?? null;
 
 	let closed = false;
-	server.httpServer?.once('close', () => {
+	const stop = () => {
 		if (closed) return;
 		closed = true;
 		monitor.close();
 		feed?.close();
 		uninstallBridge();
 		server.watcher.off('all', refreshRoutes);
-	});
-	return monitor;
+	};
+	server.httpServer?.once('close', stop);
+	return { monitor, stop };
 }
 
 const NO_ROUTE_HOOK =
