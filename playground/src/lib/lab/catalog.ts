@@ -3,7 +3,7 @@ export interface LabEntry {
 	title: string;
 	/** A link that exercises the route; `{n}` is replaced by a fresh parameter. */
 	href: string;
-	/** What heapwatch should say about its heap: `handles` leaks timers, not memory; `switch` only when switched on. */
+	/** What heapwatch should say about its heap: `handles` leaks timers or sockets, not memory; `switch` only when switched on. */
 	leaks: boolean | 'handles' | 'switch';
 	what: string;
 }
@@ -26,4 +26,18 @@ export const lab: LabEntry[] = [
 	{ title: 'Module-level ticker', href: '/lab/ticker', leaks: false, what: 'One setInterval per module instance; after an HMR edit of src/lib/lab/ticker.ts the old one still runs.' },
 	{ title: 'Per-request WeakMap', href: '/lab/weakmap/{n}', leaks: false, what: 'Data keyed by the request object in a WeakMap.' },
 	{ title: 'Scoped event.locals', href: '/lab/locals/{n}', leaks: false, what: 'Per-request data on event.locals, set in handle.' }
+];
+
+/**
+ * The same mistakes with real components: a Postgres pool (the embedded PGlite server unless DATABASE_URL
+ * is set), Redis (REDIS_URL, else 127.0.0.1:6379; 503 when none answers) and a loopback upstream API.
+ * Kept apart from `lab`: the benchmarks and load tests drive `lab`, and these need services.
+ */
+export const realServices: LabEntry[] = [
+	{ title: 'pg client never released', href: '/lab/pg-checkout/{n}', leaks: 'handles', what: 'pool.connect() per request, no release(): the pool of 5 runs dry and later requests fail after 1 s.' },
+	{ title: 'pg client released', href: '/lab/pg-release/{n}', leaks: false, what: 'The same query with client.release() in finally.' },
+	{ title: 'Redis subscriber never closed', href: '/lab/redis-subscriber/{n}', leaks: 'handles', what: 'A new ioredis connection per request that subscribes and is never quit.' },
+	{ title: 'Redis subscriber quit', href: '/lab/redis-quit/{n}', leaks: false, what: 'The same subscriber, quit in finally.' },
+	{ title: 'Upstream body never read', href: '/lab/upstream-unread/{n}', leaks: 'handles', what: 'fetch() of a 64 KB answer whose body is never read or cancelled: undici keeps the socket and the body until a GC.' },
+	{ title: 'Upstream body read', href: '/lab/upstream-read/{n}', leaks: false, what: 'The same fetch, body read.' }
 ];

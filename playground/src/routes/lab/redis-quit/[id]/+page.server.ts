@@ -1,0 +1,18 @@
+import { error } from '@sveltejs/kit';
+import { connectRedis, RedisUnavailable } from '#lib/lab/redis.ts';
+
+export async function load({ params }) {
+	let subscriber;
+	try {
+		subscriber = await connectRedis();
+	} catch (cause) {
+		if (cause instanceof RedisUnavailable) error(503, cause.message);
+		throw cause;
+	}
+	try {
+		const channels = await subscriber.subscribe(`lab:${params.id}`);
+		return { channel: `lab:${params.id}`, channels };
+	} finally {
+		await subscriber.quit();
+	}
+}
