@@ -113,10 +113,10 @@ export interface OverlayOptions {
 	 */
 	shortcut?: string;
 	/**
-	 * Show the overlay in browsers driven by automation too (Playwright, Puppeteer, Selenium, vitest's
-	 * browser mode: `navigator.webdriver` is true there). Off by default so that an app's own
-	 * end-to-end tests see the app alone: Playwright's locators look inside the overlay's open shadow
-	 * root, so `page.locator('button')` would also find its badge. Turn it on to test the overlay itself.
+	 * Show the overlay in browsers driven by automation too (Playwright, Puppeteer, Selenium:
+	 * `navigator.webdriver` is true there). Off by default so that an app's own end-to-end tests see
+	 * the app alone: Playwright's locators look inside the overlay's open shadow root, so
+	 * `page.locator('button')` would also find its badge. Turn it on to test the overlay itself.
 	 * @default false
 	 */
 	inAutomatedBrowsers?: boolean;
