@@ -22,70 +22,89 @@ const ROUTE_ID = '/lab/unbounded-cache/[id]';
 /** Without restarts, this route is flagged within a few dozen requests (leak-verdicts.test.ts). */
 const MAX_REQUESTS = 150;
 
-let server: DevServer;
-let tokenBefore: string;
-let tokenAfter: string;
-let socketBefore: WebSocket;
-let final: Report;
+type Transport = { kind: 'ws' | 'sse'; path: string; token: string };
 
 /** What a page gets: the options module the overlay imports, served by Vite like any other module. */
-async function overlayTransport(): Promise<{ kind: string; path: string; token: string }> {
+async function overlayTransport(server: DevServer): Promise<Transport> {
 	const code = await (await fetch(`${server.url}/@id/__x00__virtual:heapwatch-options`)).text();
 	return JSON.parse(code.slice(code.indexOf('{'), code.lastIndexOf('}') + 1)).transport;
 }
 
-/** Opens the overlay feed as the page would; resolves with the first message, or the refusal status. */
-function openFeed(token: string): Promise<{ socket: WebSocket; first: { type: string } } | { status: number }> {
-	return new Promise((resolve, reject) => {
-		const socket = new WebSocket(`${server.url.replace('http', 'ws')}/__heapwatch/ws?token=${token}`, { headers: { origin: server.url } });
-		socket.once('message', (data) => resolve({ socket, first: JSON.parse(String(data)) }));
-		socket.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
-		socket.once('error', reject);
-	});
-}
-
-const restartsSeen = () => server.output().split('\n').filter((line) => line.includes('server restarted.')).length;
-
-async function restart(edit: number): Promise<void> {
-	writeConfig(edit);
-	for (let i = 0; i < 300 && restartsSeen() < edit; i++) await sleep(100);
-	expect(restartsSeen(), `Vite did not restart after edit ${edit} of ${CONFIG_NAME}:\n${server.output()}`).toBe(edit);
-}
-
-beforeAll(async () => {
-	writeConfig(0);
-	server = await startDevServer({ args: ['--config', CONFIG_NAME] });
-	// A page is open before the restarts: its feed must come back with the token it already has.
-	expect(await get(server.url, fresh(LEAKY))).toBe(200);
-	const transport = await overlayTransport();
-	expect(transport.path).toBe('/__heapwatch/ws');
-	tokenBefore = transport.token;
-	const opened = await openFeed(tokenBefore);
-	if (!('socket' in opened)) throw new Error(`the overlay feed refused the page's token before any restart (${opened.status})`);
-	socketBefore = opened.socket;
-
-	for (let edit = 1; edit <= RESTARTS; edit++) await restart(edit);
-	tokenAfter = (await overlayTransport()).token;
-
-	// Browsing after the restarts: the leaking route with pauses for heapwatch's post-GC samples,
-	// until it is flagged with sources or the requests run out.
-	for (let request = 1; request <= MAX_REQUESTS; request++) {
-		expect(await get(server.url, fresh(LEAKY))).toBe(200);
-		await sleep(150);
-		if (request % 10 !== 0) continue;
-		final = await report(server.url);
-		const route = final.routes.find((r) => r.id === ROUTE_ID);
-		if (route?.verdict === 'leak' && route.sources.length > 0) break;
+/** Opens the overlay feed as the page would: the type of its first message, or the refusal status. */
+async function firstFeedMessage(server: DevServer, transport: Transport): Promise<string> {
+	const url = `${server.url}${transport.path}?token=${transport.token}`;
+	if (transport.kind === 'sse') {
+		const response = await fetch(url);
+		if (response.status !== 200) return `refused ${response.status}`;
+		const reader = response.body!.getReader();
+		// Events are `data: <json>` blocks; a comment line (`: heapwatch`) may come first.
+		let text = '';
+		while (!/^data: .*\n\n/m.test(text)) text += new TextDecoder().decode((await reader.read()).value);
+		await reader.cancel();
+		return JSON.parse(/^data: (.*)\n\n/m.exec(text)![1]).type;
 	}
-});
+	const socket = new WebSocket(url.replace('http', 'ws'), { headers: { origin: server.url } });
+	try {
+		return await new Promise((resolve, reject) => {
+			socket.once('message', (data) => resolve(JSON.parse(String(data)).type));
+			socket.once('unexpected-response', (_req, res) => resolve(`refused ${res.statusCode}`));
+			socket.once('error', reject);
+		});
+	} finally {
+		socket.close();
+	}
+}
 
-afterAll(async () => {
-	socketBefore?.terminate();
-	await server?.stop();
-	rmSync(configFile, { force: true });
-});
+describe.each([
+	{ mode: '`vite dev`', middlewareMode: false },
+	// No HTTP server of Vite's whose 'close' would say that the old server is gone.
+	{ mode: 'middleware mode', middlewareMode: true }
+])(`after ${RESTARTS} Vite restarts in a row (config edits), $mode`, ({ middlewareMode }) => {
+	let server: DevServer;
+	let before: Transport;
+	let after: Transport;
+	let socketBefore: WebSocket | undefined;
+	let final: Report;
 
-describe(`after ${RESTARTS} Vite restarts in a row (config edits)`, () => {
+	const restartsSeen = () => server.output().split('\n').filter((line) => line.includes('server restarted.')).length;
+
+	beforeAll(async () => {
+		writeConfig(0);
+		server = await startDevServer({ args: ['--config', CONFIG_NAME], middlewareMode });
+		expect(await get(server.url, fresh(LEAKY))).toBe(200);
+		// A page is open before the restarts: its feed must come back with the token it already has.
+		before = await overlayTransport(server);
+		expect(before.kind).toBe(middlewareMode ? 'sse' : 'ws');
+		if (before.kind === 'ws') {
+			socketBefore = new WebSocket(`${server.url.replace('http', 'ws')}${before.path}?token=${before.token}`, { headers: { origin: server.url } });
+			await once(socketBefore, 'message');
+		}
+
+		for (let edit = 1; edit <= RESTARTS; edit++) {
+			writeConfig(edit);
+			for (let i = 0; i < 300 && restartsSeen() < edit; i++) await sleep(100);
+			expect(restartsSeen(), `Vite did not restart after edit ${edit} of ${CONFIG_NAME}:\n${server.output()}`).toBe(edit);
+		}
+		after = await overlayTransport(server);
+
+		// Browsing after the restarts: the leaking route with pauses for heapwatch's post-GC samples,
+		// until it is flagged with sources or the requests run out.
+		for (let request = 1; request <= MAX_REQUESTS; request++) {
+			expect(await get(server.url, fresh(LEAKY))).toBe(200);
+			await sleep(150);
+			if (request % 10 !== 0) continue;
+			final = await report(server.url);
+			const route = final.routes.find((r) => r.id === ROUTE_ID);
+			if (route?.verdict === 'leak' && route.sources.length > 0) break;
+		}
+	});
+
+	afterAll(async () => {
+		socketBefore?.terminate();
+		await server?.stop();
+		rmSync(configFile, { force: true });
+	});
+
 	it('flags a leaking route, with the allocation sources it names', () => {
 		const route = final.routes.find((r) => r.id === ROUTE_ID);
 		expect(route?.verdict).toBe('leak');
@@ -103,11 +122,9 @@ describe(`after ${RESTARTS} Vite restarts in a row (config edits)`, () => {
 	});
 
 	it("keeps the overlay's token, so that an open page's feed reconnects", async () => {
-		expect(tokenAfter).toBe(tokenBefore);
+		expect(after).toEqual(before);
 		// The feed of the page opened before the restarts was closed with its server.
-		if (socketBefore.readyState !== WebSocket.CLOSED) await once(socketBefore, 'close');
-		const reopened = await openFeed(tokenBefore);
-		expect(reopened).toHaveProperty('first.type', 'heapwatch:state');
-		if ('socket' in reopened) reopened.socket.close();
+		if (socketBefore && socketBefore.readyState !== WebSocket.CLOSED) await once(socketBefore, 'close');
+		expect(await firstFeedMessage(server, before)).toBe('heapwatch:state');
 	});
 });
