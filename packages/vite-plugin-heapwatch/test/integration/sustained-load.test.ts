@@ -59,7 +59,9 @@ describe('under sustained load', () => {
 
 	it("goes back to fine sampling and per-request figures at a person's pace", async () => {
 		// A request every ~1.2 s: each post-GC sample sees under 20 requests/s; three in a row calm it.
-		for (let i = 0; i < 10 && !server.output().includes(CALMED); i++) {
+		// Samples come at most as often as heapwatch's GC budget allows (3% of wall time): on a busy
+		// machine a GC can take 150 ms, and then 5 s apart.
+		for (let i = 0; i < 25 && !server.output().includes(CALMED); i++) {
 			expect(await get(server.url, '/lab/singleton')).toBe(200);
 			await sleep(1200);
 		}
@@ -68,5 +70,5 @@ describe('under sustained load', () => {
 		const singleton = (await report(server.url)).routes.find((route) => route.id === '/lab/singleton');
 		expect(singleton?.last?.heapDeltaBytes).toEqual(expect.any(Number));
 		expect((await report(server.url)).sampling).toEqual({ underLoad: false, allocationIntervalBytes: 16 * 1024, busySampleAfterMs: 1500 });
-	}, 30_000);
+	}, 60_000);
 });
