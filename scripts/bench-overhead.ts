@@ -3,7 +3,11 @@
  * side by side, one with heapwatch and one without; the clean lab routes are requested from both in
  * interleaved rounds (the order flips every round), so machine noise hits both alike.
  *
- *   pnpm bench:overhead [--pairs 3] [--rounds 10] [--requests 2000] [--concurrency 4] [--v8-defaults]
+ *   pnpm bench:overhead [--pairs 3] [--rounds 10] [--requests 2000] [--concurrency 4] [--ballast 0,400] [--v8-defaults]
+ *
+ * `--ballast`: the heap sizes to measure at, as MB of extra live heap that both servers allocate at
+ * start and keep (small objects, as a real app's module state and caches are): 0 is the playground's
+ * own ~60 MB, 400 makes ~460 MB. A full GC costs with the live heap, so heapwatch's cost does too.
  *
  * This is repeated with fresh server processes (`--pairs`): one dev-server process can run ~20%
  * faster or slower than another of the same config for its whole life (JIT and GC state settle
@@ -15,8 +19,10 @@
  * whether or not heapwatch is installed; that moved a run's ratio by more than heapwatch's own cost.
  * Mark-compacts per 1000 requests are printed per server, so the regime shows either way.
  *
- * Prints requests/s, the server's CPU time per request and p99 latency with heapwatch on and off and
- * their ratios, and heapwatch's own retained memory: post-GC heap growth of the "on" server over the run minus that of the "off" server.
+ * Prints, per heap size, requests/s, the server's CPU time per request, p99 and max latency with
+ * heapwatch on and off and their ratios; heapwatch's own forced-GC time as a share of wall time and its
+ * longest one (published on diagnostics_channel 'heapwatch:gc'); and heapwatch's own retained memory:
+ * post-GC heap growth of the "on" server over the run minus that of the "off" server.
  * Results are written to bench-results/overhead.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -24,7 +30,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { lab } from '../playground/src/lib/lab/catalog.ts';
-import { playgroundDir, repoRoot, startDevServer, type DevServer } from './lib/dev-server.ts';
+import { BALLAST_ENV, writeBenchConfig } from './lib/bench-config.ts';
+import { repoRoot, startDevServer, type DevServer } from './lib/dev-server.ts';
 import { fresh, get, report } from './lib/traffic.ts';
 
 const { values } = parseArgs({
@@ -36,69 +43,18 @@ const { values } = parseArgs({
 		/** heapwatch() options for the "on" server, as JSON: to see what a setting costs. */
 		options: { type: 'string', default: '{}' },
 		/** Leave V8's allocation-site pretenuring on (see above). */
-		'v8-defaults': { type: 'boolean', default: false }
+		'v8-defaults': { type: 'boolean', default: false },
+		ballast: { type: 'string', default: '0,400' }
 	}
 });
 const pairs = Number(values.pairs);
 const rounds = Number(values.rounds);
 const perRound = Number(values.requests);
 const concurrency = Number(values.concurrency);
+const ballasts = values.ballast.split(',').map(Number);
 const WARMUP = 300;
 const nodeArgs = values['v8-defaults'] ? [] : ['--no-allocation-site-pretenuring'];
 const clean = lab.filter((entry) => entry.leaks === false).map((entry) => entry.href);
-
-// Both servers load the playground's own vite.config.ts; "off" drops heapwatch's plugins from it. Both
-// get an endpoint that reports memory after a full GC, so that they are measured alike. The configs
-// live under node_modules, where Vite resolves the playground's dependencies from.
-const configDir = path.join(playgroundDir, 'node_modules', '.heapwatch-bench');
-const heapEndpoint = `
-import v8 from 'node:v8';
-import vm from 'node:vm';
-import { monitorEventLoopDelay, PerformanceObserver, constants } from 'node:perf_hooks';
-import heapwatch from 'vite-plugin-heapwatch';
-import base from '../../vite.config.ts';
-
-const isHeapwatch = (plugin) => Array.isArray(plugin) && plugin.some((p) => p?.name?.startsWith('heapwatch'));
-const benchHeap = {
-	name: 'bench-heap',
-	configureServer(server) {
-		// How long the event loop was blocked at worst while the measured requests ran.
-		const loop = monitorEventLoopDelay({ resolution: 5 });
-		loop.enable();
-		server.middlewares.use('/__bench/loop', (req, res) => {
-			if (req.url?.includes('reset')) loop.reset();
-			res.setHeader('content-type', 'application/json');
-			res.end(JSON.stringify({ maxMs: loop.max / 1e6, p99Ms: loop.percentile(99) / 1e6 }));
-		});
-		// Mark-compacts, heapwatch's post-GC samples included: the GC regime the server settled in.
-		let majorGcs = 0;
-		new PerformanceObserver((list) => {
-			for (const entry of list.getEntries()) if (entry.detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majorGcs++;
-		}).observe({ entryTypes: ['gc'] });
-		// CPU time the server process spent (and its mark-compacts so far): per request, less sensitive
-		// than requests/s to the load generator competing for the same cores.
-		server.middlewares.use('/__bench/cpu', (req, res) => {
-			const { user, system } = process.cpuUsage();
-			res.setHeader('content-type', 'application/json');
-			res.end(JSON.stringify({ micros: user + system, majorGcs }));
-		});
-		server.middlewares.use('/__bench/heap', (req, res) => {
-			v8.setFlagsFromString('--expose-gc');
-			const gc = vm.runInNewContext('gc');
-			gc();
-			gc();
-			res.setHeader('content-type', 'application/json');
-			res.end(JSON.stringify(process.memoryUsage()));
-		});
-	}
-};
-`;
-function writeConfig(heapwatch: boolean): string {
-	const file = path.join(configDir, `vite.config.${heapwatch ? 'on' : 'off'}.ts`);
-	const plugins = `...base.plugins.filter((plugin) => !isHeapwatch(plugin))${heapwatch ? `, heapwatch(${values.options})` : ''}`;
-	writeFileSync(file, `${heapEndpoint}\nexport default { ...base, plugins: [${plugins}, benchHeap] };\n`);
-	return file;
-}
 
 interface Side {
 	name: 'on' | 'off';
@@ -110,6 +66,9 @@ interface Side {
 	majorGcs: number;
 	latencies: number[];
 	errors: number;
+	/** Wall time of the measured rounds, and heapwatch's own forced-GC time within them. */
+	roundsMs: number;
+	ownGcMs: number;
 }
 
 /** One of the `/__bench/*` endpoints that both servers get (see benchHeap above). */
@@ -120,12 +79,13 @@ async function bench<T>(side: Side, path: string): Promise<T> {
 
 const cpuUsage = (side: Side) => bench<{ micros: number; majorGcs: number }>(side, 'cpu');
 const eventLoop = (side: Side, reset = false) => bench<{ maxMs: number; p99Ms: number }>(side, reset ? 'loop?reset' : 'loop');
+const ownGc = (side: Side, reset = false) => bench<{ ms: number; longestMs: number; count: number }>(side, reset ? 'own-gc?reset' : 'own-gc');
 const heapUsed = async (side: Side) => (await bench<NodeJS.MemoryUsage>(side, 'heap')).heapUsed;
 
 /** `count` requests over the clean routes from `concurrency` keep-alive clients; requests/s. */
 async function load(side: Side, count: number, record: boolean): Promise<number> {
 	let next = 0;
-	const before = record ? await cpuUsage(side) : undefined;
+	const before = record ? await Promise.all([cpuUsage(side), ownGc(side)]) : undefined;
 	const started = performance.now();
 	const client = async () => {
 		for (let i = next++; i < count; i = next++) {
@@ -138,13 +98,15 @@ async function load(side: Side, count: number, record: boolean): Promise<number>
 		}
 	};
 	await Promise.all(Array.from({ length: concurrency }, client));
-	const rate = count / ((performance.now() - started) / 1000);
+	const elapsed = performance.now() - started;
 	if (before) {
-		const after = await cpuUsage(side);
-		side.cpuMs.push((after.micros - before.micros) / 1000 / count);
-		side.majorGcs += after.majorGcs - before.majorGcs;
+		const [cpu, gc] = await Promise.all([cpuUsage(side), ownGc(side)]);
+		side.cpuMs.push((cpu.micros - before[0].micros) / 1000 / count);
+		side.majorGcs += cpu.majorGcs - before[0].majorGcs;
+		side.roundsMs += elapsed;
+		side.ownGcMs += gc.ms - before[1].ms;
 	}
-	return rate;
+	return count / (elapsed / 1000);
 }
 
 const percentile = (values: number[], p: number) => {
@@ -157,58 +119,81 @@ const median = (values: number[]) => {
 	return Number.isInteger(middle) ? (sorted[middle - 1] + sorted[middle]) / 2 : sorted[Math.floor(middle)];
 };
 const mb = (bytes: number) => Math.round(bytes / 1024 / 10.24) / 100;
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+const round1 = (value: number) => Math.round(value * 10) / 10;
 
-mkdirSync(configDir, { recursive: true });
-
-/** One pair of fresh servers, measured over all rounds. */
-async function measurePair(pair: number) {
+/** One pair of fresh servers, measured over all rounds, both with `ballastMb` of extra live heap. */
+async function measurePair(pair: number, ballastMb: number) {
 	const sides: Side[] = [];
+	const env = { [BALLAST_ENV]: String(ballastMb) };
 	try {
 		for (const name of ['on', 'off'] as const) {
-			const server = await startDevServer({ args: ['--config', writeConfig(name === 'on')], nodeArgs });
-			sides.push({ name, server, rates: [], cpuMs: [], majorGcs: 0, latencies: [], errors: 0 });
+			const server = await startDevServer({ args: ['--config', writeBenchConfig(name === 'on', values.options)], nodeArgs, env });
+			sides.push({ name, server, rates: [], cpuMs: [], majorGcs: 0, latencies: [], errors: 0, roundsMs: 0, ownGcMs: 0 });
 		}
 		for (const side of sides) await load(side, WARMUP, false);
 		const heapBefore = await Promise.all(sides.map(heapUsed));
 		await Promise.all(sides.map((side) => eventLoop(side, true)));
+		await Promise.all(sides.map((side) => ownGc(side, true)));
+		const ownBefore = await ownGc(sides[0]);
+		const measureStarted = performance.now();
 		for (let round = 0; round < rounds; round++) {
 			for (const side of round % 2 === 0 ? sides : [...sides].reverse()) side.rates.push(await load(side, perRound, true));
 			const [on, off] = sides;
 			console.log(
-				`pair ${pair + 1}/${pairs}, round ${round + 1}/${rounds}: on ${on.rates.at(-1)!.toFixed(0)} req/s, off ${off.rates.at(-1)!.toFixed(0)} req/s; ` +
+				`+${ballastMb} MB, pair ${pair + 1}/${pairs}, round ${round + 1}/${rounds}: on ${on.rates.at(-1)!.toFixed(0)} req/s, off ${off.rates.at(-1)!.toFixed(0)} req/s; ` +
 					`server CPU per request on ${on.cpuMs.at(-1)!.toFixed(2)} ms, off ${off.cpuMs.at(-1)!.toFixed(2)} ms`
 			);
 		}
+		const measureMs = performance.now() - measureStarted;
 		const loops = await Promise.all(sides.map((side) => eventLoop(side)));
+		const ownAfter = await ownGc(sides[0]);
 		const heapAfter = await Promise.all(sides.map(heapUsed));
 		const [on, off] = sides;
 		const final = await report(on.server.url);
 		const both = <T>(of: (side: Side, index: number) => T) => ({ on: of(on, 0), off: of(off, 1) });
 		const result = {
+			ballastMb,
+			/** Post-GC heap of each server before the measured rounds. */
+			heapMB: both((_, i) => Math.round(mb(heapBefore[i]))),
 			requestsPerSecond: both((side) => Math.round(median(side.rates))),
 			throughputRatio: round3(median(on.rates) / median(off.rates)),
 			/** The ratio within each round (on and off measured back to back), its median: robust to drift. */
 			medianRoundRatio: round3(median(on.rates.map((rate, i) => rate / off.rates[i]))),
 			cpuMsPerRequest: both((side) => round3(median(side.cpuMs))),
 			cpuRatio: round3(median(on.cpuMs) / median(off.cpuMs)),
-			p99Ms: both((side) => Math.round(percentile(side.latencies, 99) * 10) / 10),
+			p99Ms: both((side) => round1(percentile(side.latencies, 99))),
+			maxMs: both((side) => round1(Math.max(...side.latencies))),
 			errors: both((side) => side.errors),
 			/** Longest and p99 event-loop delay during the measured rounds (monitorEventLoopDelay, 5 ms resolution). */
 			eventLoopMaxMs: both((_, i) => Math.round(loops[i].maxMs)),
 			eventLoopP99Ms: both((_, i) => Math.round(loops[i].p99Ms)),
 			/** Mark-compacts per 1000 measured requests ("on": heapwatch's post-GC samples included). */
 			majorGcsPer1000: both((side) => Math.round((side.majorGcs / (rounds * perRound)) * 10000) / 10),
+			/**
+			 * heapwatch's own forced GCs (as it publishes them on diagnostics_channel 'heapwatch:gc'): their
+			 * share of the "on" server's loaded rounds, of the whole measured span (its idle time while
+			 * "off" was loaded included), and the longest one.
+			 */
+			ownGc: {
+				loadedShare: round3(on.ownGcMs / on.roundsMs),
+				share: round3((ownAfter.ms - ownBefore.ms) / measureMs),
+				count: ownAfter.count - ownBefore.count,
+				longestMs: round1(ownAfter.longestMs)
+			},
 			/** Post-GC heap growth over the measured requests, per server; the difference is heapwatch's own. */
 			heapGrowthMB: both((_, i) => mb(heapAfter[i] - heapBefore[i])),
 			retainedByHeapwatchMB: mb(heapAfter[0] - heapBefore[0] - (heapAfter[1] - heapBefore[1])),
 			heapwatch: {
 				samples: final.samples,
+				lastSampleGcMs: final.lastSample?.gcMs ?? null,
 				routesFlagged: final.routes.filter((r) => r.verdict === 'leak' || r.handleVerdict === 'leak').map((r) => r.id),
 				lingeringHandles: final.routes.reduce((sum, r) => sum + r.handles, 0)
 			}
 		};
 		console.log(
-			`pair ${pair + 1}: throughput ratio ${result.throughputRatio} (per-round median ${result.medianRoundRatio}), CPU per request x${result.cpuRatio}, ` +
+			`+${ballastMb} MB, pair ${pair + 1}: throughput ratio ${result.throughputRatio} (per-round median ${result.medianRoundRatio}), CPU per request x${result.cpuRatio}, ` +
+				`max latency on ${result.maxMs.on} / off ${result.maxMs.off} ms, heapwatch GC ${(result.ownGc.share * 100).toFixed(1)}% of wall time (longest ${result.ownGc.longestMs} ms), ` +
 				`mark-compacts per 1000 requests on ${result.majorGcsPer1000.on} / off ${result.majorGcsPer1000.off}, heapwatch retained ${result.retainedByHeapwatchMB} MB\n`
 		);
 		return result;
@@ -217,11 +202,38 @@ async function measurePair(pair: number) {
 	}
 }
 
-const round3 = (value: number) => Math.round(value * 1000) / 1000;
+type PairResult = Awaited<ReturnType<typeof measurePair>>;
+
+/** The pairs of one heap size, summed up: medians over the pairs, worst cases as the largest. */
+function summarize(ballastMb: number, results: PairResult[]) {
+	const ofPairs = (of: (result: PairResult) => number) => results.map(of);
+	return {
+		ballastMb,
+		heapMB: { on: median(ofPairs((r) => r.heapMB.on)), off: median(ofPairs((r) => r.heapMB.off)) },
+		/** The median over the pairs: the figure to compare with the target. */
+		throughputRatio: round3(median(ofPairs((r) => r.throughputRatio))),
+		requestsPerSecond: { on: Math.round(median(ofPairs((r) => r.requestsPerSecond.on))), off: Math.round(median(ofPairs((r) => r.requestsPerSecond.off))) },
+		cpuRatio: round3(median(ofPairs((r) => r.cpuRatio))),
+		p99Ms: { on: round1(median(ofPairs((r) => r.p99Ms.on))), off: round1(median(ofPairs((r) => r.p99Ms.off))) },
+		p99Ratio: round3(median(ofPairs((r) => r.p99Ms.on / r.p99Ms.off))),
+		/** The largest of the pairs. */
+		maxMs: { on: Math.max(...ofPairs((r) => r.maxMs.on)), off: Math.max(...ofPairs((r) => r.maxMs.off)) },
+		ownGcShare: Math.max(...ofPairs((r) => r.ownGc.share)),
+		ownGcLoadedShare: Math.max(...ofPairs((r) => r.ownGc.loadedShare)),
+		ownGcLongestMs: Math.max(...ofPairs((r) => r.ownGc.longestMs)),
+		/** The largest of the pairs, each after rounds x requests per server. */
+		retainedByHeapwatchMB: Math.max(...ofPairs((r) => r.retainedByHeapwatchMB)),
+		perPair: results
+	};
+}
+
 const started = performance.now();
-const results: Awaited<ReturnType<typeof measurePair>>[] = [];
-for (let pair = 0; pair < pairs; pair++) results.push(await measurePair(pair));
-const ofPairs = (of: (result: (typeof results)[number]) => number) => results.map(of);
+const sizes: ReturnType<typeof summarize>[] = [];
+for (const ballastMb of ballasts) {
+	const results: PairResult[] = [];
+	for (let pair = 0; pair < pairs; pair++) results.push(await measurePair(pair, ballastMb));
+	sizes.push(summarize(ballastMb, results));
+}
 const summary = {
 	machine: `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
 	date: new Date().toISOString(),
@@ -233,25 +245,50 @@ const summary = {
 	nodeArgs,
 	routes: clean,
 	minutes: Math.round((performance.now() - started) / 6000) / 10,
-	/** The median over the pairs: the figure to compare with the target. */
-	throughputRatio: round3(median(ofPairs((r) => r.throughputRatio))),
-	cpuRatio: round3(median(ofPairs((r) => r.cpuRatio))),
-	p99Ratio: round3(median(ofPairs((r) => r.p99Ms.on / r.p99Ms.off))),
-	/** The largest of the pairs, each after rounds x requests per server. */
-	retainedByHeapwatchMB: Math.max(...ofPairs((r) => r.retainedByHeapwatchMB)),
-	perPair: results
+	sizes
 };
 console.log(`${summary.machine}; ${pairs} pairs of fresh servers x ${rounds} rounds x ${perRound} requests, ${concurrency} clients, routes: ${clean.join(' ')}`);
+for (const size of sizes) {
+	console.log(`\nheap ~${size.heapMB.on} MB (+${size.ballastMb} MB of live small objects):`);
+	console.table(
+		Object.fromEntries(
+			size.perPair.map((r, i) => [
+				`pair ${i + 1}`,
+				{
+					'req/s on / off': `${r.requestsPerSecond.on} / ${r.requestsPerSecond.off}`,
+					ratio: r.throughputRatio,
+					'CPU/req ratio': r.cpuRatio,
+					'p99 on / off ms': `${r.p99Ms.on} / ${r.p99Ms.off}`,
+					'max on / off ms': `${r.maxMs.on} / ${r.maxMs.off}`,
+					'own GC % (loaded)': `${(r.ownGc.share * 100).toFixed(1)} (${(r.ownGc.loadedShare * 100).toFixed(1)})`,
+					'longest own GC ms': r.ownGc.longestMs,
+					'MC/1000 on / off': `${r.majorGcsPer1000.on} / ${r.majorGcsPer1000.off}`
+				}
+			])
+		)
+	);
+}
+console.log('\nside by side (median of the pairs; max latency and heapwatch GC: the worst pair):');
 console.table(
 	Object.fromEntries(
-		results.map((r, i) => [
-			`pair ${i + 1}`,
-			{ 'req/s on': r.requestsPerSecond.on, 'req/s off': r.requestsPerSecond.off, 'throughput ratio': r.throughputRatio, 'CPU/request ratio': r.cpuRatio, 'p99 on/off ms': `${r.p99Ms.on} / ${r.p99Ms.off}`, 'MC/1000 on/off': `${r.majorGcsPer1000.on} / ${r.majorGcsPer1000.off}` }
+		sizes.map((size) => [
+			`~${size.heapMB.on} MB`,
+			{
+				'req/s on / off': `${size.requestsPerSecond.on} / ${size.requestsPerSecond.off}`,
+				'throughput ratio (>= 0.90)': size.throughputRatio,
+				'p99 on / off ms': `${size.p99Ms.on} / ${size.p99Ms.off}`,
+				'max on / off ms (on <= off + 300)': `${size.maxMs.on} / ${size.maxMs.off}`,
+				'heapwatch GC % of wall (<= 3)': (size.ownGcShare * 100).toFixed(1),
+				'longest heapwatch GC ms (<= ~100)': size.ownGcLongestMs,
+				'retained MB': size.retainedByHeapwatchMB
+			}
 		])
 	)
 );
-console.log(`throughput ratio, median of the pairs: ${summary.throughputRatio} (target >= 0.85); CPU per request x${summary.cpuRatio}; p99 latency x${summary.p99Ratio}`);
-console.log(`heapwatch's own retained memory after ${rounds * perRound} requests (on-growth minus off-growth), largest of the pairs: ${summary.retainedByHeapwatchMB} MB`);
+for (const size of sizes) {
+	const met = size.throughputRatio >= 0.9 && size.maxMs.on <= size.maxMs.off + 300 && size.ownGcShare <= 0.03 && size.ownGcLongestMs <= 100;
+	console.log(`~${size.heapMB.on} MB: targets ${met ? 'met' : 'NOT met'} (throughput ${size.throughputRatio}, max latency +${round1(size.maxMs.on - size.maxMs.off)} ms, heapwatch GC ${(size.ownGcShare * 100).toFixed(1)}% and longest ${size.ownGcLongestMs} ms)`);
+}
 console.log(`node ${nodeArgs.join(' ') || '(V8 defaults)'}`);
 const file = path.join(repoRoot, 'bench-results', 'overhead.json');
 mkdirSync(path.dirname(file), { recursive: true });
