@@ -10,7 +10,7 @@
  *             switches to coarse sampling, then continuous on all routes for 300 requests per route
  * held:       browsing, with one SSE request (/lab/sse) held open for the whole run, as an open tab
  *             with a live feed, a long poll or a streamed response would
- * reading:    browsing with a 2.5 s pause after every 5th round, as a person reads a page now and then
+ * reading:    browsing with a 6 s pause after every 5th round, as a person reads a page now and then
  * --ballast N: the server allocates and keeps N MB of small objects at start (a big app's heap), where
  * heapwatch's forced GCs cost too much to run under traffic (see packages/core/src/heap/gc-budget.ts).
  * Results are written to bench-results/detect-<profile>.json (detect-<profile>-<N>mb.json with a ballast).
@@ -30,7 +30,7 @@ const rounds = Number(values.rounds);
 const profiles = values.profile ? [values.profile] : ['browsing', 'continuous', 'sustained', 'held'];
 const SUSTAINED_ROUNDS = 300;
 const SUSTAINED_WARMUP_MS = 15_000;
-const READING_PAUSE_MS = 2_500;
+const READING_PAUSE_MS = 6_000;
 const routeIdOf = (entry: LabEntry) => entry.href.replace('{n}', '[id]');
 
 interface Row {

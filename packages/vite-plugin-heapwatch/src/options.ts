@@ -18,7 +18,7 @@ export interface HeapwatchOptions {
 	 * while no request is in flight (30-60 ms on a ~60 MB dev server; requests open for more than 2 s,
 	 * such as SSE, do not count), so lower means faster verdicts and more pauses. Whatever this says,
 	 * heapwatch's forced GCs take at most ~3% of wall time, and one predicted to block for more than
-	 * ~100 ms (a heap of several hundred MB) waits for 2 s without requests; V8's own major GCs are
+	 * ~100 ms (a heap of several hundred MB) waits for 5 s without requests; V8's own major GCs are
 	 * samples meanwhile.
 	 * @default 1000
 	 */

@@ -56,9 +56,10 @@ const SETTLE_MS = 30;
  * When a forced GC would block longer than the pause cap (a big heap), it is run only after this
  * long without a request starting or ending: a person reading a page, not a client waiting. Under
  * traffic with no such pause (tests, load), the only samples are V8's own major GCs, which a big heap
- * makes rare (none in 26 s of bench:detect's browsing at +400 MB, measured).
+ * makes rare (none in 26 s of bench:detect's browsing at +400 MB, measured). Automated traffic
+ * seldom pauses this long; a person reading a page does.
  */
-const QUIET_MS = 2_000;
+const QUIET_MS = 5_000;
 
 /** A natural GC's figure read later than this after it is not used as a sample. */
 const STALE_NATURAL_MS = 50;
