@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GC_SHARE, GcBudget, MAX_PAUSE_MS } from '../src/heap/gc-budget.ts';
 import { HELD_AFTER_MS, InFlightRequests } from '../src/heap/in-flight.ts';
@@ -141,5 +143,47 @@ describe('IdleSampler', () => {
 		expect(samples.length).toBe(3);
 		expect(samples.slice(1).every((sample) => sample.busy)).toBe(true);
 		idle.close();
+	});
+});
+
+describe('IdleSampler on a big heap', () => {
+	it("forces no GC while requests come and go, and takes V8's own major GCs as samples", async () => {
+		// ~250 MB of small live objects: a forced GC would be predicted well over the pause cap.
+		const ballast: object[][] = [];
+		for (let n = 0; n < 600; n++) ballast.push(Array.from({ length: 10_000 }, (_, i) => ({ i, n })));
+		setFlagsFromString('--expose-gc');
+		const gc = runInNewContext('gc') as () => void;
+		const samples: HeapSample[] = [];
+		let forced = 0;
+		const idle = new IdleSampler({
+			intervalMs: 100,
+			busyAfterMs: () => 150,
+			collect: () => forced++,
+			onSample: (sample) => samples.push(sample),
+			onError: (error) => {
+				throw error;
+			},
+			detach: (fn) => fn()
+		});
+		try {
+			for (let i = 0; i < 10; i++) {
+				const request = {};
+				idle.started(request);
+				await new Promise((resolve) => setTimeout(resolve, 20));
+				idle.ended(request);
+				await new Promise((resolve) => setTimeout(resolve, 60));
+			}
+			expect(forced).toBe(0);
+			// A major GC that is not ours, as V8 runs when the old generation fills up.
+			gc();
+			await new Promise((resolve) => setTimeout(resolve, 50));
+			expect(forced).toBe(0);
+			expect(samples).toHaveLength(1);
+			expect(samples[0]).toMatchObject({ source: 'natural', gcMs: 0, busy: false });
+			expect(samples[0].heapUsed).toBeGreaterThan(150 * 1024 * 1024);
+		} finally {
+			idle.close();
+			ballast.length = 0;
+		}
 	});
 });

@@ -61,8 +61,11 @@ const SETTLE_MS = 30;
  */
 const QUIET_MS = 5_000;
 
-/** A natural GC's figure read later than this after it is not used as a sample. */
-const STALE_NATURAL_MS = 50;
+/**
+ * A natural GC's figure read later than this after it is not used as a sample: JavaScript ran in
+ * between (the old generation may have grown by what it allocated straight there).
+ */
+const STALE_NATURAL_MS = 1_000;
 
 /**
  * Takes post-GC heap samples while no request is in flight, within a GC budget.
@@ -223,7 +226,7 @@ export class IdleSampler<Collected> {
 	 * its figure is the best guess of the live heap, and a sample while forced GCs are too long to run
 	 * under traffic (otherwise those come often enough, and they carry the allocation profile).
 	 */
-	#onMajorGc({ endedAt, durationMs, ours }: MajorGc): void {
+	#onMajorGc({ endedAt, durationMs, ours, followed }: MajorGc): void {
 		if (this.#closed) return;
 		if (ours) {
 			this.#spent(durationMs);
@@ -232,10 +235,11 @@ export class IdleSampler<Collected> {
 		this.#options.detach(() => {
 			try {
 				const memory = readPostGcMemory();
+				// Even a stale reading is a fair guess of the live heap (on the high side).
 				this.#liveHeap = memory.heapUsed;
 				const now = Date.now();
-				// Read long after the GC (JavaScript ran in between): the old generation may hold promotions.
-				if (!this.#dirty || !this.#budget.tooLong(memory.heapUsed) || performance.now() - endedAt > STALE_NATURAL_MS) return;
+				if (followed || performance.now() - endedAt > STALE_NATURAL_MS) return;
+				if (!this.#dirty || !this.#budget.tooLong(memory.heapUsed)) return;
 				if (now - this.#lastSampleAt < this.#options.intervalMs) return;
 				this.#lastSampleAt = now;
 				this.#dirty = false;

@@ -6,14 +6,16 @@ export interface MajorGc {
 	durationMs: number;
 	/** One we forced (see forced()), not one of V8's own. */
 	ours: boolean;
+	/** Another GC (a scavenge promotes what it keeps) ran after it before the callback: heap figures read now are not its. */
+	followed: boolean;
 }
 
 /**
  * Calls back after each major GC, telling those V8 ran on its own (allocation limit, memory reducer)
  * from those we forced: the heap figures after V8's are a post-GC sample that cost us nothing, and
- * the duration of ours is the GC alone. The observer's callback runs about a millisecond after the GC
- * ends when the event loop is free (measured), later when JavaScript was running: `endedAt` tells how
- * stale a reading taken in the callback is.
+ * the duration of ours is the GC alone. The observer's callback runs on a later turn of the event
+ * loop: within a millisecond under traffic, tens of ms later in an idle process (measured); the old
+ * generation changes meanwhile only if a scavenge promotes, and then its entry follows.
  */
 export class MajorGcs {
 	#observer: PerformanceObserver;
@@ -22,11 +24,12 @@ export class MajorGcs {
 
 	constructor(onGc: (gc: MajorGc) => void) {
 		this.#observer = new PerformanceObserver((list) => {
-			for (const entry of list.getEntries()) {
-				if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) continue;
+			const entries = list.getEntries();
+			entries.forEach((entry, index) => {
+				if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind !== constants.NODE_PERFORMANCE_GC_MAJOR) return;
 				const endedAt = entry.startTime + entry.duration;
-				onGc({ endedAt, durationMs: entry.duration, ours: this.#isOurs(entry.startTime, endedAt) });
-			}
+				onGc({ endedAt, durationMs: entry.duration, ours: this.#isOurs(entry.startTime, endedAt), followed: index < entries.length - 1 });
+			});
 		});
 		this.#observer.observe({ entryTypes: ['gc'] });
 	}
