@@ -60,6 +60,27 @@ describe('findCreationSite', () => {
 		for (const frames of [vite, kit, generated, ours]) expect(findCreationSite(frames, filter)).toBeNull();
 	});
 
+	it('names the library when it opened the resource in a callback, with no app frame on the stack', () => {
+		const ioredis = parseStack(
+			stack(
+				'new Socket (node:net:470:12)',
+				'Object.connect (node:net:246:17)',
+				'/app/node_modules/.pnpm/ioredis@5.6.1/node_modules/ioredis/built/connectors/StandaloneConnector.js:54:45',
+				'process.processTicksAndRejections (node:internal/process/task_queues:85:11)'
+			)
+		);
+		expect(findCreationSite(ioredis, filter)).toEqual({ file: 'node_modules/ioredis/built/connectors/StandaloneConnector.js', line: 54, files: [] });
+		// A workspace app whose packages are hoisted above its root.
+		const hoisted = parseStack(stack('connect (/repo/node_modules/.pnpm/pg@8.16.0/node_modules/pg/lib/connection.js:43:18)'));
+		expect(findCreationSite(hoisted, filter)).toMatchObject({ file: 'node_modules/pg/lib/connection.js', line: 43 });
+		// The app's own line wins over the library's when both are there.
+		const called = parseStack(stack('connect (/app/node_modules/pg/lib/connection.js:43:18)', 'load (/app/src/routes/+page.server.ts:8:30)'));
+		expect(findCreationSite(called, filter)).toMatchObject({ file: 'src/routes/+page.server.ts', line: 8 });
+		// A library called by the tooling stays the tooling's.
+		const tooling = parseStack(stack('watch (/app/node_modules/chokidar/index.js:1:1)', 'ModuleRunner.request (/app/node_modules/vite/dist/node/module-runner.js:1200:4)'));
+		expect(findCreationSite(tooling, filter)).toBeNull();
+	});
+
 	it('gives up when no app frame was captured (node internals only)', () => {
 		expect(findCreationSite(parseStack(stack('listOnTimeout (node:internal/timers:588:17)', 'process.processTimers (node:internal/timers:523:7)')), filter)).toBeNull();
 	});

@@ -50,13 +50,19 @@ export function parseStack(stack: string): Frame[] {
 }
 
 /**
- * The app code that created a resource, or null when it was the tooling's (or no app frame made it
+ * The app code that created a resource, or null when it was the tooling's (or no frame but Node's
  * within the captured depth). Node internals and third-party packages are walked through: a socket
  * opened by a database driver that the app called belongs to the app line that called it.
+ *
+ * A library that opens its socket in a callback (ioredis connects in a `process.nextTick`) leaves no
+ * app frame on the stack, though the request's async context shows the request caused it. Such a
+ * resource is named at the library's innermost frame rather than dropped; `files` is empty then, since
+ * no edit of the app replaces library code.
  */
 export function findCreationSite(frames: Frame[], filter: SiteFilter): CreationSite | null {
 	const isTooling = toolingTest(filter);
 	let site: Frame | undefined;
+	let library: Frame | undefined;
 	const files: string[] = [];
 	for (const frame of frames) {
 		const { file } = frame;
@@ -65,14 +71,23 @@ export function findCreationSite(frames: Frame[], filter: SiteFilter): CreationS
 			if (!site) return null;
 			continue;
 		}
-		if (NODE_MODULES.test(file)) continue;
+		if (NODE_MODULES.test(file)) {
+			library ??= frame;
+			continue;
+		}
 		site ??= frame;
 		const normalized = file.split(path.sep).join('/');
 		if (!files.includes(normalized)) files.push(normalized);
 	}
-	if (!site) return null;
-	return { file: path.relative(filter.root, site.file).split(path.sep).join('/'), line: site.line, files };
+	if (site) return { file: relativeTo(filter.root, site.file), line: site.line, files };
+	if (library) return { file: relativeTo(filter.root, library.file).replace(PNPM_STORE, 'node_modules/'), line: library.line, files: [] };
+	return null;
 }
+
+/** pnpm's `node_modules/.pnpm/ioredis@5.6.1/node_modules/ioredis/…`, read as the `node_modules/ioredis/…` it links to. */
+const PNPM_STORE = /(?:^|.*\/)node_modules\/\.pnpm\/[^/]+\/node_modules\//;
+
+const relativeTo = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');
 
 /** Whether the code that called into Node (the first frame outside Node's internals) is the tooling's. */
 export function calledByTooling(frames: Frame[], filter: SiteFilter): boolean {

@@ -42,6 +42,11 @@ export function formatCleared(route: RouteReport): string {
 	return `${name(route)} no longer grows: ~${kb(route.retainedBytesPerRequest)} per request over its last ${route.estimateRequests} requests.`;
 }
 
+/** A site in node_modules: the library opened it in a callback of its own, with no app line on the stack (see findCreationSite). */
+const inLibrary = (site: HandleSite) => site.file.startsWith('node_modules/');
+const LIBRARY_SITE =
+	'  A site in node_modules was opened by that library after your code had returned (in a callback), during requests to this route: look for the client or connection the route creates per request and never closes or quits.';
+
 const siteLines = (sites: HandleSite[]) => sites.slice(0, 5).map((site) => `  ${site.count} x ${describeHandle(site)} created at ${site.file}:${site.line}`);
 
 /** The one warning a route gets when its requests keep leaving timers or handles alive. */
@@ -50,6 +55,7 @@ export function formatHandleLeak(route: RouteReport): string {
 	return [
 		`${name(route)} leaves ~${perRequest} live handle(s) per request after its response (${route.handles} alive now):`,
 		...siteLines(route.handleSites),
+		...(route.handleSites.some(inLibrary) ? [LIBRARY_SITE] : []),
 		'  Each one keeps running and keeps what its callback references: clear timers (clearInterval/clearTimeout) and close sockets and files before the response ends, or keep one module-level instance.'
 	].join('\n');
 }
