@@ -177,7 +177,7 @@ async function runSuite(heapwatch: Mode): Promise<Outcome> {
 	const heapwatchLines = server.output().split('\n').filter((line) => line.includes('[heapwatch]'));
 	await server.stop();
 
-	let specs: Spec[] = [];
+	let specs: Spec[];
 	try {
 		specs = collectSpecs(JSON.parse(readFileSync(results, 'utf8')));
 	} catch {

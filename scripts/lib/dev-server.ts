@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const playgroundDir = path.join(repoRoot, 'playground');
@@ -13,8 +14,6 @@ export interface DevServer {
 	output(): string;
 	stop(): Promise<void>;
 }
-
-const ANSI = /\x1b\[[0-9;]*m/g;
 
 async function freePort(): Promise<number> {
 	const server = createServer().listen(0, '127.0.0.1');
@@ -49,8 +48,8 @@ export async function startDevServer(
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let output = '';
-	child.stdout.on('data', (chunk) => (output += String(chunk).replace(ANSI, '')));
-	child.stderr.on('data', (chunk) => (output += String(chunk).replace(ANSI, '')));
+	child.stdout.on('data', (chunk) => (output += stripVTControlCharacters(String(chunk))));
+	child.stderr.on('data', (chunk) => (output += stripVTControlCharacters(String(chunk))));
 	const exited = once(child, 'exit');
 	const url = `http://127.0.0.1:${port}`;
 	const deadline = Date.now() + 30_000;

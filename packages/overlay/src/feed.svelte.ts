@@ -12,6 +12,8 @@ export class Feed {
 	state = $state.raw<StateMessage | null>(null);
 	status = $state<Status>('connecting');
 	warnings = $state.raw<ArrivedWarning[]>([]);
+	// Bookkeeping of which warnings arrived when, never rendered: no reason to make it reactive.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#seen = new Map<string, number>();
 	#stop: () => void;
 

@@ -1,4 +1,4 @@
-import { acquireAsyncHook, type AsyncHookLease } from '../process/async-hook.ts';
+import { acquireAsyncHook, type AsyncHookLease, type InitCallback } from '../process/async-hook.ts';
 import { requestStorage, type RequestContext } from '../request/request-context.ts';
 import type { HandleSite, StaleHandleSite } from '../protocol.ts';
 import { CallbackOwners, callbackSource, timerDelay } from './callback-owners.ts';
@@ -256,7 +256,7 @@ export class HandleTracker {
 		this.#watched.clear();
 	}
 
-	#init(label: string, resource: object, context: RequestContext, hook: Function): void {
+	#init(label: string, resource: object, context: RequestContext, hook: InitCallback): void {
 		try {
 			let record = this.#records.get(context);
 			if (!record) {
@@ -373,7 +373,7 @@ export class HandleTracker {
 }
 
 /** The stack below `hook` (the async_hooks init callback), unformatted: V8 formats it on first read. */
-function captureStack(hook: Function): { stack?: string } {
+function captureStack(hook: InitCallback): { stack?: string } {
 	const trace: { stack?: string } = {};
 	const limit = Error.stackTraceLimit;
 	Error.stackTraceLimit = STACK_DEPTH;

@@ -93,7 +93,7 @@ export class AllocationSampler {
 		this.#isAppCode = isAppCode;
 		this.#profiler = acquireSamplingProfiler(samplingInterval);
 		this.#generation = this.#profiler.generation;
-		this.#profiler.on('Debugger.scriptParsed', ({ params }) => {
+		this.#profiler.on<{ scriptId: string; url: string }>('Debugger.scriptParsed', ({ params }) => {
 			if (!params.url) return;
 			if (this.#scripts.size >= MAX_SCRIPTS) this.#scripts.clear();
 			this.#scripts.set(params.scriptId, params.url);

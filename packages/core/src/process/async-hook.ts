@@ -16,7 +16,7 @@ export interface AsyncHookLease {
 	disable(): void;
 	release(): void;
 	/** The function Node calls for init: a stack captured below it holds none of heapwatch's frames. */
-	readonly caller: Function;
+	readonly caller: InitCallback;
 }
 
 interface Lease {

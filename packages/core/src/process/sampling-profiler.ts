@@ -12,7 +12,7 @@ export interface SamplingProfiler {
 	/** Posts to the process's inspector session, which answers synchronously; errors are thrown. */
 	post(method: string, params?: object): unknown;
 	/** Listens to the session's events until `release()`. */
-	on(event: string, listener: (message: { params: any }) => void): void;
+	on<Params>(event: string, listener: (message: { params: Params }) => void): void;
 	/**
 	 * Bumped each time sampling starts anew: a profile read before holds samples that are gone now,
 	 * whichever monitor restarted it.
@@ -28,7 +28,7 @@ export interface SamplingProfiler {
 
 interface Lease {
 	interval: number;
-	listeners: [string, (message: { params: any }) => void][];
+	listeners: [string, (message: { params: never }) => void][];
 }
 
 let session: Session | undefined;
@@ -88,7 +88,7 @@ export function acquireSamplingProfiler(interval: number): SamplingProfiler {
 	return {
 		post,
 		on(event, listener) {
-			lease.listeners.push([event, listener]);
+			lease.listeners.push([event, listener as (message: { params: never }) => void]);
 			session!.on(event, listener);
 		},
 		get generation() {

@@ -113,7 +113,7 @@ const isContext = (snapshot: HeapSnapshot, node: number) => snapshot.strings[sna
  */
 function scopeOwner(graph: HeapGraph, context: number, options: NamingOptions, depth = 0): Place | undefined {
 	const { snapshot } = graph;
-	let inner: number[] = [];
+	const inner: number[] = [];
 	for (let r = graph.firstRetainer[context]; r < graph.firstRetainer[context + 1]; r++) {
 		const edge = graph.retainerEdge[r];
 		const source = graph.retainerNode[r];

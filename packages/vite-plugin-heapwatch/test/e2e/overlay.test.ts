@@ -8,6 +8,7 @@ import { playgroundDir, repoRoot, startDevServer, type DevServer } from '../../.
 import { fresh, get, sleep, postForm } from '../../../../scripts/lib/traffic.ts';
 import { launchChromium } from './browser.ts';
 import { writeOverlayTestConfig } from './overlay-config.ts';
+import type { RouteReport } from '../../src/index.ts';
 
 const LEAKY = '/lab/unbounded-cache/[id]';
 const ROUTE_FILE = 'src/routes/lab/unbounded-cache/[id]/+page.server.ts';
@@ -93,7 +94,7 @@ describe('the overlay in a real browser', () => {
 			await sleep(80);
 		}
 		await page.locator(`heapwatch-overlay tr[data-route-id="${LEAKY}"][data-verdict="leak"]`).waitFor({ timeout: 60_000 }).catch(async (error) => {
-			console.log(await row(LEAKY).evaluate((r) => r.outerHTML).catch(() => 'no row'), JSON.stringify((await (await fetch(server.url + '/__heapwatch/report.json')).json()).routes.map((r: any) => [r.id, r.verdict, r.requests])), server.output().slice(-2000));
+			console.log(await row(LEAKY).evaluate((r) => r.outerHTML).catch(() => 'no row'), JSON.stringify((await (await fetch(server.url + '/__heapwatch/report.json')).json()).routes.map((r: RouteReport) => [r.id, r.verdict, r.requests])), server.output().slice(-2000));
 			throw error;
 		});
 		expect(await row(LEAKY).locator('td').first().innerText()).toBe(LEAKY);

@@ -80,8 +80,13 @@ async function rawFrame(header: Buffer, bodyBytes: number): Promise<number> {
 				const opcode = received[at] & 0x0f;
 				let length = received[at + 1] & 0x7f;
 				let offset = at + 2;
-				if (length === 126) (length = received.readUInt16BE(offset), (offset += 2));
-				else if (length === 127) (length = Number(received.readBigUInt64BE(offset)), (offset += 8));
+				if (length === 126) {
+					length = received.readUInt16BE(offset);
+					offset += 2;
+				} else if (length === 127) {
+					length = Number(received.readBigUInt64BE(offset));
+					offset += 8;
+				}
 				if (offset + length > received.length) return;
 				if (opcode === 8) return resolve(received.readUInt16BE(offset));
 				at = offset + length;

@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { measureLeak, toLeak, type LeakMatchers } from '../../src/testing/index.ts';
 
 declare module 'vitest' {
+	// Vitest's documented way to type a custom matcher: merge into its Matchers interface, whose type
+	// parameters must be declared as vitest declares them.
+	// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
 	interface Matchers<R extends void | Promise<void> = void | Promise<void>, T = unknown> extends LeakMatchers {}
 }
 expect.extend({ toLeak });
