@@ -121,6 +121,11 @@ export class IdleSampler<Collected> {
 		return this.#requests.active(Date.now());
 	}
 
+	/** A forced GC now would block longer than the pause cap (a big heap): the caller should force none either. */
+	get forcedGcTooLong(): boolean {
+		return this.#budget.tooLong(this.#liveHeap);
+	}
+
 	/** Forced GCs so far: how many, their total and longest (ms, the GC alone). */
 	get gcStats(): { forced: number; spentMs: number; longestMs: number } {
 		return { forced: this.#budget.forced, spentMs: this.#budget.spentMs, longestMs: this.#budget.longestMs };
