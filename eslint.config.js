@@ -13,7 +13,5 @@ export default ts.config(
 	{ languageOptions: { globals: { ...globals.node, ...globals.browser } } },
 	{ files: ['**/*.svelte', '**/*.svelte.ts'], languageOptions: { parserOptions: { parser: ts.parser } } },
 	// `_` names what a destructuring leaves out on purpose.
-	{ rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }] } },
-	// The lab's links come from its catalog at run time, and the playground has no base path to resolve.
-	{ files: ['playground/**'], rules: { 'svelte/no-navigation-without-resolve': 'off' } }
+	{ rules: { '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }] } }
 );

@@ -1,3 +1,4 @@
+import { SvelteMap } from 'svelte/reactivity';
 import { applyDelta, type ServerMessage, type StateMessage, type Warning } from '#messages';
 import { connect, type Status } from './connection.ts';
 import type { OverlayOptions } from './options.ts';
@@ -12,9 +13,8 @@ export class Feed {
 	state = $state.raw<StateMessage | null>(null);
 	status = $state<Status>('connecting');
 	warnings = $state.raw<ArrivedWarning[]>([]);
-	// Bookkeeping of which warnings arrived when, never rendered: no reason to make it reactive.
-	// eslint-disable-next-line svelte/prefer-svelte-reactivity
-	#seen = new Map<string, number>();
+	/** When each warning (by key) first arrived; read only to build `warnings`. */
+	#seen = new SvelteMap<string, number>();
 	#stop: () => void;
 
 	constructor(transport: OverlayOptions['transport']) {
