@@ -24,7 +24,9 @@ import { BALLAST_ENV, writeBenchConfig } from './lib/bench-config.ts';
 import { repoRoot, startDevServer } from './lib/dev-server.ts';
 import { fresh, get, report, shuffle, sleep } from './lib/traffic.ts';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '60' }, profile: { type: 'string' }, ballast: { type: 'string', default: '0' } } });
+const { values } = parseArgs({
+	options: { rounds: { type: 'string', default: '60' }, profile: { type: 'string' }, ballast: { type: 'string', default: '0' } }
+});
 const ballastMb = Number(values.ballast);
 const rounds = Number(values.rounds);
 const profiles = values.profile ? [values.profile] : ['browsing', 'continuous', 'sustained', 'held'];
@@ -85,7 +87,16 @@ async function run(profile: string) {
 		/** Whether heapwatch's load governor switched to coarse allocation sampling during the run. */
 		const coarseSampling = server.output().includes('sustained load: sampling allocations');
 		// For clean routes of the sustained profile, requests and firstFlaggedAt include the warm-up.
-		return { profile, ballastMb, rounds: profile === 'sustained' ? SUSTAINED_ROUNDS : rounds, seconds: Math.round((performance.now() - started) / 100) / 10, samples: final.samples, warnings, coarseSampling, rows };
+		return {
+			profile,
+			ballastMb,
+			rounds: profile === 'sustained' ? SUSTAINED_ROUNDS : rounds,
+			seconds: Math.round((performance.now() - started) / 100) / 10,
+			samples: final.samples,
+			warnings,
+			coarseSampling,
+			rows
+		};
 	} finally {
 		held?.close();
 		await server.stop();
@@ -114,11 +125,15 @@ const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.r
 mkdirSync(path.join(repoRoot, 'bench-results'), { recursive: true });
 for (const profile of profiles) {
 	const result = await run(profile);
-	console.log(`\n${profile}${ballastMb > 0 ? ` (+${ballastMb} MB of live heap)` : ''}: ${result.rounds} rounds in ${result.seconds} s, ${result.samples} post-GC samples, ${result.warnings} leak warnings${result.coarseSampling ? ', coarse sampling under load' : ''} (${machine})`);
+	console.log(
+		`\n${profile}${ballastMb > 0 ? ` (+${ballastMb} MB of live heap)` : ''}: ${result.rounds} rounds in ${result.seconds} s, ${result.samples} post-GC samples, ${result.warnings} leak warnings${result.coarseSampling ? ', coarse sampling under load' : ''} (${machine})`
+	);
 	console.table(result.rows);
 	const leaks = result.rows.filter((r) => r.expected === 'leak');
 	const falseLeaks = result.rows.filter((r) => r.expected !== 'leak' && r.verdict === 'leak');
-	console.log(`leaks flagged: ${leaks.filter((r) => r.verdict === 'leak' || r.firstFlaggedAt !== null).length}/${leaks.length}; clean routes ending as leak: ${falseLeaks.length}`);
+	console.log(
+		`leaks flagged: ${leaks.filter((r) => r.verdict === 'leak' || r.firstFlaggedAt !== null).length}/${leaks.length}; clean routes ending as leak: ${falseLeaks.length}`
+	);
 	const file = path.join(repoRoot, 'bench-results', `detect-${profile}${ballastMb > 0 ? `-${ballastMb}mb` : ''}.json`);
 	writeFileSync(file, JSON.stringify({ machine, date: new Date().toISOString(), ...result }, null, 2));
 	console.log(`saved ${path.relative(repoRoot, file)}`);

@@ -80,7 +80,8 @@ async function bench<T>(side: Side, path: string): Promise<T> {
 
 const cpuUsage = (side: Side) => bench<{ micros: number; majorGcs: number }>(side, 'cpu');
 const eventLoop = (side: Side, reset = false) => bench<{ maxMs: number; p99Ms: number }>(side, reset ? 'loop?reset' : 'loop');
-const ownGc = (side: Side, reset = false) => bench<{ ms: number; longestMs: number; longestBlockedMs: number; count: number }>(side, reset ? 'own-gc?reset' : 'own-gc');
+const ownGc = (side: Side, reset = false) =>
+	bench<{ ms: number; longestMs: number; longestBlockedMs: number; count: number }>(side, reset ? 'own-gc?reset' : 'own-gc');
 const heapUsed = async (side: Side) => (await bench<NodeJS.MemoryUsage>(side, 'heap')).heapUsed;
 
 /** `count` requests over the clean routes from `concurrency` keep-alive clients; requests/s. */
@@ -262,7 +263,9 @@ const summary = {
 	minutes: Math.round((performance.now() - started) / 6000) / 10,
 	sizes
 };
-console.log(`${summary.machine}; ${pairs} pairs of fresh servers x ${rounds} rounds x ${perRound} requests, ${concurrency} clients, routes: ${clean.join(' ')}`);
+console.log(
+	`${summary.machine}; ${pairs} pairs of fresh servers x ${rounds} rounds x ${perRound} requests, ${concurrency} clients, routes: ${clean.join(' ')}`
+);
 for (const size of sizes) {
 	console.log(`\nheap ~${size.heapMB.on} MB (+${size.ballastMb} MB of live small objects):`);
 	console.table(

@@ -92,4 +92,3 @@ export function writeBenchConfig(heapwatch: boolean, options = '{}'): string {
 	writeFileSync(file, `${heapEndpoint}\nexport default { ...base, plugins: [${plugins}, benchHeap] };\n`);
 	return file;
 }
-

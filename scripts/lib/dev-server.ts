@@ -41,12 +41,18 @@ export async function startDevServer(
 ): Promise<DevServer> {
 	const cwd = options.cwd ?? playgroundDir;
 	const port = await freePort();
-	const vite = options.middlewareMode ? path.join(repoRoot, 'scripts', 'lib', 'middleware-mode-server.ts') : path.join(cwd, 'node_modules', 'vite', 'bin', 'vite.js');
-	const child = spawn(options.node ?? process.execPath, [...(options.nodeArgs ?? []), vite, options.command ?? 'dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1', ...(options.args ?? [])], {
-		cwd,
-		env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
+	const vite = options.middlewareMode
+		? path.join(repoRoot, 'scripts', 'lib', 'middleware-mode-server.ts')
+		: path.join(cwd, 'node_modules', 'vite', 'bin', 'vite.js');
+	const child = spawn(
+		options.node ?? process.execPath,
+		[...(options.nodeArgs ?? []), vite, options.command ?? 'dev', '--port', String(port), '--strictPort', '--host', '127.0.0.1', ...(options.args ?? [])],
+		{
+			cwd,
+			env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
+			stdio: ['ignore', 'pipe', 'pipe']
+		}
+	);
 	let output = '';
 	child.stdout.on('data', (chunk) => (output += stripVTControlCharacters(String(chunk))));
 	child.stderr.on('data', (chunk) => (output += stripVTControlCharacters(String(chunk))));

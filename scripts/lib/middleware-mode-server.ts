@@ -17,7 +17,11 @@ import { parseArgs } from 'node:util';
 const vitePath = createRequire(path.join(process.cwd(), 'package.json')).resolve('vite');
 const { createServer } = (await import(pathToFileURL(vitePath).href)) as typeof import('vite');
 
-const { values } = parseArgs({ options: { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, config: { type: 'string' } }, allowPositionals: true, strict: false });
+const { values } = parseArgs({
+	options: { port: { type: 'string' }, host: { type: 'string', default: '127.0.0.1' }, config: { type: 'string' } },
+	allowPositionals: true,
+	strict: false
+});
 const vite = await createServer({ configFile: values.config as string | undefined, server: { middlewareMode: true }, appType: 'custom' });
 const server = createHttpServer((req, res) => {
 	vite.middlewares(req, res, () => {

@@ -183,15 +183,18 @@ export class IdleSampler<Collected> {
 		clearTimeout(this.#timer);
 		this.#timerDue = due;
 		this.#timer = this.#options.detach(() =>
-			setTimeout(() => {
-				this.#timer = undefined;
-				this.#timerDue = Infinity;
-				const at = Date.now();
-				const next = this.#dueAt(at, busy);
-				if (next === undefined) return;
-				if (next > at) this.#schedule(busy);
-				else this.#sample();
-			}, Math.max(0, due - now)).unref()
+			setTimeout(
+				() => {
+					this.#timer = undefined;
+					this.#timerDue = Infinity;
+					const at = Date.now();
+					const next = this.#dueAt(at, busy);
+					if (next === undefined) return;
+					if (next > at) this.#schedule(busy);
+					else this.#sample();
+				},
+				Math.max(0, due - now)
+			).unref()
 		);
 	}
 
