@@ -24,7 +24,7 @@ const MB = 1024 * 1024;
 
 /**
  * How much forced-GC time heapwatch may spend, and when. A full GC costs with the live heap, so the
- * next one's cost is predicted from the last one's cost per MB and the live heap now. Two rules:
+ * next one's cost is predicted from recent ones' cost per MB (RATES_KEPT) and the live heap now. Two rules:
  * - a token bucket: credit accrues at GC_SHARE of wall time (capped at CAPACITY_MS), a forced GC
  *   spends what it took, and the next waits until the credit is back (debt allowed, so a GC dearer
  *   than the cap is possible, just rare);
@@ -36,10 +36,6 @@ export class GcBudget {
 	#creditAt: number;
 	/** ms per MB of live heap, most recent last; the initial guess counts until enough are timed. */
 	#rates: number[] = [INITIAL_MS_PER_MB];
-	/** Totals, for those who check our cost (see gcStats in idle-sampler.ts). */
-	spentMs = 0;
-	longestMs = 0;
-	forced = 0;
 
 	constructor(now: number) {
 		this.#creditAt = now;
@@ -66,9 +62,6 @@ export class GcBudget {
 	spend(ms: number, now: number): void {
 		this.#creditMs = this.#credit(now) - ms;
 		this.#creditAt = now;
-		this.spentMs += ms;
-		this.longestMs = Math.max(this.longestMs, ms);
-		this.forced++;
 	}
 
 	/**

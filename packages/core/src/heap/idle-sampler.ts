@@ -126,11 +126,6 @@ export class IdleSampler<Collected> {
 		return this.#budget.tooLong(this.#liveHeap);
 	}
 
-	/** Forced GCs so far: how many, their total and longest (ms, the GC alone). */
-	get gcStats(): { forced: number; spentMs: number; longestMs: number } {
-		return { forced: this.#budget.forced, spentMs: this.#budget.spentMs, longestMs: this.#budget.longestMs };
-	}
-
 	/** A request started; `request` is its key for ended(). */
 	started(request: object): void {
 		const now = Date.now();
