@@ -61,6 +61,9 @@ const SETTLE_MS = 30;
  */
 const QUIET_MS = 5_000;
 
+/** Post-GC readings the live heap estimate is the smallest of. */
+const LIVE_READINGS_KEPT = 3;
+
 /**
  * A natural GC's figure read later than this after it is not used as a sample: JavaScript ran in
  * between (the old generation may have grown by what it allocated straight there).
@@ -95,8 +98,15 @@ export class IdleSampler<Collected> {
 	#lastEndedAt = 0;
 	/** A request started or ended (held ones included). */
 	#lastActivityAt = 0;
-	/** Old generation after the latest major GC, ours or V8's: what the next forced GC has to mark. */
-	#liveHeap: number;
+	/**
+	 * Old generation after the latest major GCs, ours or V8's, most recent last: what the next forced
+	 * GC has to mark is about the smallest of them. One of V8's can read tens of MB high (what died while
+	 * it marked: 23-45 MB on a ~60 MB heap under churn, measured), enough to make a cheap GC look too
+	 * long; a heap that really grew reads high every time.
+	 */
+	#liveReadings: number[];
+	/** The old generation after our latest forced GC. */
+	#forcedLive = 0;
 	#dirty = true;
 	/** How long the latest forced sample blocked, until its GC's own figure arrives. */
 	#blockedMs = 0;
@@ -107,13 +117,22 @@ export class IdleSampler<Collected> {
 	constructor(options: IdleSamplerOptions<Collected>) {
 		this.#options = options;
 		this.#budget = new GcBudget(Date.now());
-		this.#liveHeap = getHeapStatistics().used_heap_size;
+		this.#liveReadings = [getHeapStatistics().used_heap_size];
 		try {
 			this.#majorGcs = new MajorGcs((gc) => this.#onMajorGc(gc));
 		} catch (error) {
 			// Without it, only forced samples, their cost predicted from the whole sample's time.
 			options.onError(error);
 		}
+	}
+
+	get #liveHeap(): number {
+		return Math.min(...this.#liveReadings);
+	}
+
+	#noteLive(bytes: number): void {
+		this.#liveReadings.push(bytes);
+		if (this.#liveReadings.length > LIVE_READINGS_KEPT) this.#liveReadings.shift();
 	}
 
 	/** Requests in flight that count (held ones do not): 0 means idle. */
@@ -203,7 +222,8 @@ export class IdleSampler<Collected> {
 			const ended = performance.now();
 			const gcMs = ended - started;
 			const memory = readPostGcMemory();
-			this.#liveHeap = memory.heapUsed;
+			this.#noteLive(memory.heapUsed);
+			this.#forcedLive = memory.heapUsed;
 			this.#blockedMs = gcMs;
 			if (this.#majorGcs) this.#majorGcs.forced(started, ended);
 			else this.#spent(gcMs);
@@ -220,8 +240,8 @@ export class IdleSampler<Collected> {
 	 */
 	#spent(gcMs: number): void {
 		this.#budget.spend(gcMs, Date.now());
-		this.#budget.learn(gcMs, this.#liveHeap);
-		if (gcChannel.hasSubscribers) gcChannel.publish({ ms: gcMs, blockedMs: Math.max(gcMs, this.#blockedMs), heapBytes: this.#liveHeap });
+		this.#budget.learn(gcMs, this.#forcedLive);
+		if (gcChannel.hasSubscribers) gcChannel.publish({ ms: gcMs, blockedMs: Math.max(gcMs, this.#blockedMs), heapBytes: this.#forcedLive });
 	}
 
 	/**
@@ -239,10 +259,10 @@ export class IdleSampler<Collected> {
 			try {
 				const memory = readPostGcMemory();
 				// Even a stale reading is a fair guess of the live heap (on the high side).
-				this.#liveHeap = memory.heapUsed;
+				this.#noteLive(memory.heapUsed);
 				const now = Date.now();
 				if (followed || performance.now() - endedAt > STALE_NATURAL_MS) return;
-				if (!this.#dirty || !this.#budget.tooLong(memory.heapUsed)) return;
+				if (!this.#dirty || !this.#budget.tooLong(this.#liveHeap)) return;
 				if (now - this.#lastSampleAt < this.#options.intervalMs) return;
 				this.#lastSampleAt = now;
 				this.#dirty = false;
