@@ -61,9 +61,6 @@ const SETTLE_MS = 30;
  */
 const QUIET_MS = 5_000;
 
-/** Post-GC readings the live heap estimate is the smallest of. */
-const LIVE_READINGS_KEPT = 3;
-
 /**
  * A natural GC's figure read later than this after it is not used as a sample: JavaScript ran in
  * between (the old generation may have grown by what it allocated straight there).
@@ -99,12 +96,13 @@ export class IdleSampler<Collected> {
 	/** A request started or ended (held ones included). */
 	#lastActivityAt = 0;
 	/**
-	 * Old generation after the latest major GCs, ours or V8's, most recent last: what the next forced
-	 * GC has to mark is about the smallest of them. One of V8's can read tens of MB high (what died while
-	 * it marked: 23-45 MB on a ~60 MB heap under churn, measured), enough to make a cheap GC look too
-	 * long; a heap that really grew reads high every time.
+	 * Old generation after the latest major GC, ours or V8's: what the next forced GC has to mark. One
+	 * of V8's can read tens of MB high (what died while it marked: 23-45 MB on a ~60 MB heap under churn,
+	 * measured), which errs on the side of no forced GC. The smallest of recent readings erred the other
+	 * way: a heap that grew from ~40 to ~470 MB kept a small reading for three GCs, and a 219 ms forced GC
+	 * ran under load (measured).
 	 */
-	#liveReadings: number[];
+	#liveHeap: number;
 	/** The old generation after our latest forced GC. */
 	#forcedLive = 0;
 	#dirty = true;
@@ -117,22 +115,13 @@ export class IdleSampler<Collected> {
 	constructor(options: IdleSamplerOptions<Collected>) {
 		this.#options = options;
 		this.#budget = new GcBudget(Date.now());
-		this.#liveReadings = [getHeapStatistics().used_heap_size];
+		this.#liveHeap = getHeapStatistics().used_heap_size;
 		try {
 			this.#majorGcs = new MajorGcs((gc) => this.#onMajorGc(gc));
 		} catch (error) {
 			// Without it, only forced samples, their cost predicted from the whole sample's time.
 			options.onError(error);
 		}
-	}
-
-	get #liveHeap(): number {
-		return Math.min(...this.#liveReadings);
-	}
-
-	#noteLive(bytes: number): void {
-		this.#liveReadings.push(bytes);
-		if (this.#liveReadings.length > LIVE_READINGS_KEPT) this.#liveReadings.shift();
 	}
 
 	/** Requests in flight that count (held ones do not): 0 means idle. */
@@ -222,7 +211,7 @@ export class IdleSampler<Collected> {
 			const ended = performance.now();
 			const gcMs = ended - started;
 			const memory = readPostGcMemory();
-			this.#noteLive(memory.heapUsed);
+			this.#liveHeap = memory.heapUsed;
 			this.#forcedLive = memory.heapUsed;
 			this.#blockedMs = gcMs;
 			if (this.#majorGcs) this.#majorGcs.forced(started, ended);
@@ -259,7 +248,7 @@ export class IdleSampler<Collected> {
 			try {
 				const memory = readPostGcMemory();
 				// Even a stale reading is a fair guess of the live heap (on the high side).
-				this.#noteLive(memory.heapUsed);
+				this.#liveHeap = memory.heapUsed;
 				const now = Date.now();
 				if (followed || performance.now() - endedAt > STALE_NATURAL_MS) return;
 				if (!this.#dirty || !this.#budget.tooLong(this.#liveHeap)) return;
