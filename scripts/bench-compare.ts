@@ -140,11 +140,15 @@ const rules: Record<string, Flags | Set<string>> = {
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 console.log(`\nbrowsing, ${rounds} rounds, ${requests.length} requests in ${seconds} s, ${samples.length} post-GC samples (${machine})`);
 const truth = (e: LabEntry) => (e.leaks === true ? 'leak' : e.leaks === 'handles' ? 'excluded' : 'clean');
-const show = (flags: Flags | Set<string>, route: string) => (flags instanceof Set ? (flags.has(route) ? 'leak' : '-') : flags.has(route) ? `@${flags.get(route)}` : '-');
+const show = (flags: Flags | Set<string>, route: string) =>
+	flags instanceof Set ? (flags.has(route) ? 'leak' : '-') : flags.has(route) ? `@${flags.get(route)}` : '-';
 console.table(
 	lab.map((e) => {
 		const route = routeIdOf(e);
-		const deltas = requests.filter((r) => r.route === route).map((r) => r.heapDeltaBytes ?? 0).sort((a, b) => a - b);
+		const deltas = requests
+			.filter((r) => r.route === route)
+			.map((r) => r.heapDeltaBytes ?? 0)
+			.sort((a, b) => a - b);
 		const row: Record<string, string | number> = { route, truth: truth(e), 'median delta KB': Math.round(deltas[deltas.length >> 1] / 102.4) / 10 };
 		for (const [name, flags] of Object.entries(rules)) row[name] = show(flags, route);
 		return row;
@@ -155,5 +159,12 @@ console.table(scores);
 mkdirSync(path.join(repoRoot, 'bench-results'), { recursive: true });
 const file = path.join(repoRoot, 'bench-results', 'compare.json');
 const flagsJson = Object.fromEntries(Object.entries(rules).map(([name, flags]) => [name, flags instanceof Set ? [...flags] : Object.fromEntries(flags)]));
-writeFileSync(file, JSON.stringify({ machine, date: new Date().toISOString(), command: `pnpm bench:compare --rounds ${rounds}`, rounds, seconds, scores, flags: flagsJson, samples, requests }, null, 2));
+writeFileSync(
+	file,
+	JSON.stringify(
+		{ machine, date: new Date().toISOString(), command: `pnpm bench:compare --rounds ${rounds}`, rounds, seconds, scores, flags: flagsJson, samples, requests },
+		null,
+		2
+	)
+);
 console.log(`saved ${path.relative(repoRoot, file)}`);

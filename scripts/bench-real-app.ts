@@ -25,7 +25,12 @@ import { repoRoot, startDevServer } from './lib/dev-server.ts';
 import { report } from './lib/traffic.ts';
 
 const { values } = parseArgs({
-	options: { sv: { type: 'string', default: '0.17.1' }, runs: { type: 'string', default: '1' }, 'forced-overlay': { type: 'boolean', default: false }, keep: { type: 'boolean', default: false } }
+	options: {
+		sv: { type: 'string', default: '0.17.1' },
+		runs: { type: 'string', default: '1' },
+		'forced-overlay': { type: 'boolean', default: false },
+		keep: { type: 'boolean', default: false }
+	}
 });
 const runs = Number(values.runs);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -39,7 +44,13 @@ const app = path.join(work, 'app');
 
 function run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): string {
 	console.log(`$ ${command} ${args.join(' ')}`);
-	return execFileSync(command, args, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+	return execFileSync(command, args, {
+		cwd,
+		env: { ...process.env, ...env },
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'pipe'],
+		maxBuffer: 64 * 1024 * 1024
+	});
 }
 
 /** Runs a command that may fail (a test run); its output and exit code either way. */
@@ -171,10 +182,20 @@ async function runSuite(heapwatch: Mode): Promise<Outcome> {
 	const server = await startDevServer({ cwd: app, env });
 	const results = path.join(work, `playwright-${heapwatch}.json`);
 	started = performance.now();
-	const e2eRun = attempt('pnpm', ['exec', 'playwright', 'test', '--config', 'playwright.dev.config.ts'], app, { ...env, BASE_URL: server.url, RESULTS_FILE: results });
+	const e2eRun = attempt('pnpm', ['exec', 'playwright', 'test', '--config', 'playwright.dev.config.ts'], app, {
+		...env,
+		BASE_URL: server.url,
+		RESULTS_FILE: results
+	});
 	const e2eSeconds = (performance.now() - started) / 1000;
-	const routes = heapwatch !== 'off' ? (await report(server.url)).routes.map(({ id, requests, verdict, handleVerdict }) => ({ id, requests, verdict, handleVerdict })) : null;
-	const heapwatchLines = server.output().split('\n').filter((line) => line.includes('[heapwatch]'));
+	const routes =
+		heapwatch !== 'off'
+			? (await report(server.url)).routes.map(({ id, requests, verdict, handleVerdict }) => ({ id, requests, verdict, handleVerdict }))
+			: null;
+	const heapwatchLines = server
+		.output()
+		.split('\n')
+		.filter((line) => line.includes('[heapwatch]'));
 	await server.stop();
 
 	let specs: Spec[];
@@ -186,25 +207,43 @@ async function runSuite(heapwatch: Mode): Promise<Outcome> {
 	return {
 		heapwatch,
 		unit: { passed: count('passed'), failed: count('failed'), seconds: unitSeconds, code: unit.code },
-		e2e: { passed: specs.filter((s) => s.ok).length, failed: specs.filter((s) => !s.ok).length, seconds: e2eSeconds, failures: specs.filter((s) => !s.ok).map((s) => `${s.file}: ${s.title}`) },
+		e2e: {
+			passed: specs.filter((s) => s.ok).length,
+			failed: specs.filter((s) => !s.ok).length,
+			seconds: e2eSeconds,
+			failures: specs.filter((s) => !s.ok).map((s) => `${s.file}: ${s.title}`)
+		},
 		heapwatchLines,
 		reportRoutes: routes
 	};
 }
 
 run('pnpm', ['--filter', 'vite-plugin-heapwatch', 'pack', '--pack-destination', work], repoRoot);
-const tarball = path.join(work, readdirSync(work).find((file) => file.endsWith('.tgz'))!);
+const tarball = path.join(
+	work,
+	readdirSync(work).find((file) => file.endsWith('.tgz'))!
+);
 createApp(tarball);
 const appPackage = JSON.parse(readFileSync(path.join(app, 'package.json'), 'utf8'));
 const installed = (name: string) => JSON.parse(readFileSync(path.join(app, 'node_modules', name, 'package.json'), 'utf8')).version as string;
-const versions = { sv: values.sv, kit: installed('@sveltejs/kit'), vite: installed('vite'), svelte: installed('svelte'), playwright: installed('@playwright/test'), vitest: installed('vitest'), node: process.version };
+const versions = {
+	sv: values.sv,
+	kit: installed('@sveltejs/kit'),
+	vite: installed('vite'),
+	svelte: installed('svelte'),
+	playwright: installed('@playwright/test'),
+	vitest: installed('vitest'),
+	node: process.version
+};
 
 const outcomes: Outcome[] = [];
 for (let i = 0; i < runs; i++) {
 	for (const mode of modes) outcomes.push(await runSuite(mode));
 }
 
-console.log(`\nsv ${versions.sv} demo template (${ADD_ONS.join(', ')}): Kit ${versions.kit}, Vite ${versions.vite}, Svelte ${versions.svelte}, Playwright ${versions.playwright}, Vitest ${versions.vitest}, Node ${versions.node}`);
+console.log(
+	`\nsv ${versions.sv} demo template (${ADD_ONS.join(', ')}): Kit ${versions.kit}, Vite ${versions.vite}, Svelte ${versions.svelte}, Playwright ${versions.playwright}, Vitest ${versions.vitest}, Node ${versions.node}`
+);
 console.log('heapwatch      | unit passed/failed | unit s | e2e passed/failed | e2e s | heapwatch lines | report.json routes');
 for (const o of outcomes) {
 	console.log(
@@ -216,17 +255,35 @@ const on = outcomes.filter((o) => o.heapwatch === 'on').at(-1)!;
 console.log('\nheapwatch printed (last run on):');
 for (const line of on.heapwatchLines) console.log(`  ${line.trim()}`);
 console.log('routes in report.json:');
-for (const route of on.reportRoutes ?? []) console.log(`  ${route.id ?? '(404)'}: ${route.requests} requests, ${route.verdict}, handles ${route.handleVerdict}`);
+for (const route of on.reportRoutes ?? [])
+	console.log(`  ${route.id ?? '(404)'}: ${route.requests} requests, ${route.verdict}, handles ${route.handleVerdict}`);
 
 // The forced overlay is the before-picture, expected to differ.
 const compared = outcomes.filter((o) => o.heapwatch !== 'forced-overlay');
-const same = compared.every((o) => o.e2e.passed === compared[0].e2e.passed && o.e2e.failed === compared[0].e2e.failed && o.unit.passed === compared[0].unit.passed);
-console.log(same ? '\nThe app\'s tests pass the same with heapwatch on and off.' : '\nThe app\'s tests DIFFER with heapwatch on and off: see above.');
+const same = compared.every(
+	(o) => o.e2e.passed === compared[0].e2e.passed && o.e2e.failed === compared[0].e2e.failed && o.unit.passed === compared[0].unit.passed
+);
+console.log(same ? "\nThe app's tests pass the same with heapwatch on and off." : "\nThe app's tests DIFFER with heapwatch on and off: see above.");
 
 const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30) };
 mkdirSync(path.join(repoRoot, 'bench-results'), { recursive: true });
 const file = path.join(repoRoot, 'bench-results', 'real-app.json');
-writeFileSync(file, JSON.stringify({ machine, date: new Date().toISOString(), command: `pnpm bench:real-app --sv ${values.sv} --runs ${runs}${values['forced-overlay'] ? ' --forced-overlay' : ''}`, app: { template: 'demo', addOns: ADD_ONS, dependencies: appPackage.devDependencies }, versions, same, outcomes }, null, 2));
+writeFileSync(
+	file,
+	JSON.stringify(
+		{
+			machine,
+			date: new Date().toISOString(),
+			command: `pnpm bench:real-app --sv ${values.sv} --runs ${runs}${values['forced-overlay'] ? ' --forced-overlay' : ''}`,
+			app: { template: 'demo', addOns: ADD_ONS, dependencies: appPackage.devDependencies },
+			versions,
+			same,
+			outcomes
+		},
+		null,
+		2
+	)
+);
 console.log(`saved ${file}`);
 if (values.keep) console.log(`app kept in ${app}`);
 else rmSync(work, { recursive: true, force: true });

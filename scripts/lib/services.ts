@@ -37,7 +37,24 @@ export async function startRedis(): Promise<RedisServer> {
 	const port = await freePort();
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'heapwatch-redis-'));
 	const pidfile = path.join(dir, 'redis.pid');
-	execFileSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--daemonize', 'yes', '--pidfile', pidfile, '--dir', dir, '--save', '', '--appendonly', 'no', '--logfile', path.join(dir, 'redis.log')]);
+	execFileSync('redis-server', [
+		'--port',
+		String(port),
+		'--bind',
+		'127.0.0.1',
+		'--daemonize',
+		'yes',
+		'--pidfile',
+		pidfile,
+		'--dir',
+		dir,
+		'--save',
+		'',
+		'--appendonly',
+		'no',
+		'--logfile',
+		path.join(dir, 'redis.log')
+	]);
 	const deadline = Date.now() + 10_000;
 	while (!(await answersPing(port))) {
 		if (Date.now() > deadline) throw new Error(`redis-server did not answer on 127.0.0.1:${port} within 10 s; its log: ${path.join(dir, 'redis.log')}`);
@@ -47,7 +64,11 @@ export async function startRedis(): Promise<RedisServer> {
 	return {
 		url: `redis://127.0.0.1:${port}`,
 		port,
-		clients: () => execFileSync('redis-cli', ['-p', String(port), 'CLIENT', 'LIST'], { encoding: 'utf8' }).trim().split('\n').filter(Boolean),
+		clients: () =>
+			execFileSync('redis-cli', ['-p', String(port), 'CLIENT', 'LIST'], { encoding: 'utf8' })
+				.trim()
+				.split('\n')
+				.filter(Boolean),
 		async stop() {
 			try {
 				process.kill(pid, 'SIGTERM');

@@ -9,7 +9,18 @@ export { replacedFiles, type ModuleNodeLike } from './handles/replaced-files.ts'
 export { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend.ts';
 export { parseSite, type ClassifyScript, type IsAppCode, type LiveBytes, type AllocationSite } from './heap/allocation-sampler.ts';
 export type { RouteEstimate } from './estimator/verdict.ts';
-export type { Verdict, SourceLocation, RequestSummary, RouteReport, MemoryFigures, Report, HandleSite, StaleHandleSite, FindingReport, ProcessReport } from './protocol.ts';
+export type {
+	Verdict,
+	SourceLocation,
+	RequestSummary,
+	RouteReport,
+	MemoryFigures,
+	Report,
+	HandleSite,
+	StaleHandleSite,
+	FindingReport,
+	ProcessReport
+} from './protocol.ts';
 export * from './messages.ts';
 export { forceGc } from './heap/gc.ts';
 export { readMemory } from './heap/memory.ts';

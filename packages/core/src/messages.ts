@@ -246,18 +246,31 @@ export function applyDelta(state: StateMessage, delta: DeltaMessage): StateMessa
 
 type Check = (value: unknown) => boolean;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isNumber: Check = (value) => typeof value === 'number' && Number.isFinite(value);
 const isString: Check = (value) => typeof value === 'string';
-const orNull = (check: Check): Check => (value) => value === null || check(value);
-const arrayOf = (check: Check): Check => (value) => Array.isArray(value) && value.every(check);
-const shape = (fields: Record<string, Check>): Check => (value) =>
-	isObject(value) && Object.entries(fields).every(([name, check]) => check(value[name]));
+const orNull =
+	(check: Check): Check =>
+	(value) =>
+		value === null || check(value);
+const arrayOf =
+	(check: Check): Check =>
+	(value) =>
+		Array.isArray(value) && value.every(check);
+const shape =
+	(fields: Record<string, Check>): Check =>
+	(value) =>
+		isObject(value) && Object.entries(fields).every(([name, check]) => check(value[name]));
 
 const isBoolean: Check = (value) => typeof value === 'boolean';
-const optional = (check: Check): Check => (value) => value === undefined || check(value);
-const oneOf = <T>(...values: T[]): Check => (value) => values.includes(value as T);
+const optional =
+	(check: Check): Check =>
+	(value) =>
+		value === undefined || check(value);
+const oneOf =
+	<T>(...values: T[]): Check =>
+	(value) =>
+		values.includes(value as T);
 
 const isVerdict = oneOf<Verdict>('warming', 'ok', 'leak');
 const isSource = shape({ file: isString, line: isNumber, function: optional(isString), bytesPerRequest: optional(isNumber) });
@@ -304,9 +317,7 @@ const isFinding = shape({
 });
 const isHistory = arrayOf(shape({ at: isNumber, heapUsed: isNumber, external: isNumber }));
 const isSampling = shape({ underLoad: isBoolean, allocationIntervalBytes: isNumber, busySampleAfterMs: isNumber });
-const isLastSample = orNull(
-	shape({ heapUsed: isNumber, external: isNumber, arrayBuffers: isNumber, at: isNumber, gcMs: isNumber })
-);
+const isLastSample = orNull(shape({ heapUsed: isNumber, external: isNumber, arrayBuffers: isNumber, at: isNumber, gcMs: isNumber }));
 const warningShapes: Record<Warning['kind'], Check> = {
 	leak: shape({ routeId: orNull(isString), retainedBytesPerRequest: isNumber, source: orNull(isSource), flaggedAt: orNull(isNumber) }),
 	handles: shape({ routeId: orNull(isString), handlesPerRequest: isNumber, handles: isNumber, site: orNull(isHandleSite), flaggedAt: orNull(isNumber) }),

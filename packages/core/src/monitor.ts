@@ -277,7 +277,19 @@ export class Monitor {
 		let route = this.#routes.get(key);
 		if (!route) {
 			if (this.#routes.size >= MAX_ROUTES) return;
-			route = { id, requests: 0, epochRequests: 0, verdict: 'warming', trend: new LiveBytesTrend(), sources: [], turnover: 0, estimate: undefined, firstFlaggedAt: null, last: null, changedSinceEstimate: false };
+			route = {
+				id,
+				requests: 0,
+				epochRequests: 0,
+				verdict: 'warming',
+				trend: new LiveBytesTrend(),
+				sources: [],
+				turnover: 0,
+				estimate: undefined,
+				firstFlaggedAt: null,
+				last: null,
+				changedSinceEstimate: false
+			};
 			this.#routes.set(key, route);
 		}
 		// A new route, one still warming or one that leaks brings busy samples back to the faster rate.
@@ -469,11 +481,7 @@ function combine(trend: TrendEstimate | undefined, rest: RetentionEstimate | und
 	const external = rest?.externalBytesPerRequest ?? 0;
 	return {
 		bytesPerRequest: (trend?.bytesPerRequest ?? 0) + heapRest + external,
-		standardError: Math.hypot(
-			trend?.standardError ?? 0,
-			heapRest > 0 ? rest!.heapStandardError : 0,
-			external > 0 ? rest!.externalStandardError : 0
-		),
+		standardError: Math.hypot(trend?.standardError ?? 0, heapRest > 0 ? rest!.heapStandardError : 0, external > 0 ? rest!.externalStandardError : 0),
 		externalBytesPerRequest: external,
 		requests: trend?.requests ?? rest!.requests
 	};

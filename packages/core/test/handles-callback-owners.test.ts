@@ -16,10 +16,15 @@ const errors: unknown[] = [];
 const timers: NodeJS.Timeout[] = [];
 
 function start() {
-	tracker = new HandleTracker({ root, tooling: [path.join(here, 'fixtures', 'tooling') + path.sep], graceMs: GRACE, onVerdictChange() {}, onError: (error) => errors.push(error) });
+	tracker = new HandleTracker({
+		root,
+		tooling: [path.join(here, 'fixtures', 'tooling') + path.sep],
+		graceMs: GRACE,
+		onVerdictChange() {},
+		onError: (error) => errors.push(error)
+	});
 	tracker.start();
 }
-
 
 afterEach(() => {
 	tracker?.close();
@@ -28,7 +33,7 @@ afterEach(() => {
 });
 
 describe('timers of dev tooling', () => {
-	it('are recognised by their callback after the first stack, and never tracked, while the app\'s are', async () => {
+	it("are recognised by their callback after the first stack, and never tracked, while the app's are", async () => {
 		start();
 		const ctx = requestContext();
 		let trackedDuringRequest = -1;
@@ -40,10 +45,13 @@ describe('timers of dev tooling', () => {
 		tracker.requestEnded(ctx, '/r');
 		expect(trackedDuringRequest).toBe(1);
 		await sleep(GRACE * 10);
-		expect(tracker.describe('/r')).toMatchObject({ handles: 1, handleSites: [{ type: 'Timeout', delayMs: 3_600_000, file: 'test/handles-callback-owners.test.ts' }] });
+		expect(tracker.describe('/r')).toMatchObject({
+			handles: 1,
+			handleSites: [{ type: 'Timeout', delayMs: 3_600_000, file: 'test/handles-callback-owners.test.ts' }]
+		});
 	});
 
-	it('do not hide an app timer whose callback reads the same, such as a promise\'s resolve', async () => {
+	it("do not hide an app timer whose callback reads the same, such as a promise's resolve", async () => {
 		start();
 		const ctx = requestContext();
 		await requestStorage.run(ctx, async () => {

@@ -48,15 +48,35 @@ describe('findCreationSite', () => {
 	});
 
 	it('walks through third-party packages the app called', () => {
-		const frames = parseStack(stack('Socket.connect (node:net:1200:5)', 'Pool.connect (/app/node_modules/.pnpm/pg@8/node_modules/pg/lib/pool.js:40:7)', 'load (/app/src/routes/+page.server.ts:3:20)'));
+		const frames = parseStack(
+			stack(
+				'Socket.connect (node:net:1200:5)',
+				'Pool.connect (/app/node_modules/.pnpm/pg@8/node_modules/pg/lib/pool.js:40:7)',
+				'load (/app/src/routes/+page.server.ts:3:20)'
+			)
+		);
 		expect(findCreationSite(frames, filter)).toMatchObject({ file: 'src/routes/+page.server.ts', line: 3 });
 	});
 
 	it("leaves Vite's, Kit's and our own resources out, even when the app is further out on the stack", () => {
-		const vite = parseStack(stack('setTimeout (node:timers:140:19)', 'ModuleRunner.request (/app/node_modules/.pnpm/vite@8.3.8/node_modules/vite/dist/node/module-runner.js:1200:4)', 'load (/app/src/routes/+page.server.ts:3:20)'));
+		const vite = parseStack(
+			stack(
+				'setTimeout (node:timers:140:19)',
+				'ModuleRunner.request (/app/node_modules/.pnpm/vite@8.3.8/node_modules/vite/dist/node/module-runner.js:1200:4)',
+				'load (/app/src/routes/+page.server.ts:3:20)'
+			)
+		);
 		const kit = parseStack(stack('setTimeout (node:timers:140:19)', 'respond (/app/node_modules/@sveltejs/kit/src/runtime/server/respond.js:300:5)'));
-		const generated = parseStack(stack('setTimeout (node:timers:140:19)', 'get_hooks (/app/.svelte-kit/generated/dev/server.js:20:3)', 'load (/app/src/routes/+page.server.ts:3:20)'));
-		const ours = parseStack(stack('setTimeout (node:timers:140:19)', '#schedule (/work/heapwatch/packages/vite-plugin-heapwatch/dist/index.mjs:111:57)', 'load (/app/src/routes/+page.server.ts:3:20)'));
+		const generated = parseStack(
+			stack('setTimeout (node:timers:140:19)', 'get_hooks (/app/.svelte-kit/generated/dev/server.js:20:3)', 'load (/app/src/routes/+page.server.ts:3:20)')
+		);
+		const ours = parseStack(
+			stack(
+				'setTimeout (node:timers:140:19)',
+				'#schedule (/work/heapwatch/packages/vite-plugin-heapwatch/dist/index.mjs:111:57)',
+				'load (/app/src/routes/+page.server.ts:3:20)'
+			)
+		);
 		for (const frames of [vite, kit, generated, ours]) expect(findCreationSite(frames, filter)).toBeNull();
 	});
 
@@ -77,11 +97,15 @@ describe('findCreationSite', () => {
 		const called = parseStack(stack('connect (/app/node_modules/pg/lib/connection.js:43:18)', 'load (/app/src/routes/+page.server.ts:8:30)'));
 		expect(findCreationSite(called, filter)).toMatchObject({ file: 'src/routes/+page.server.ts', line: 8 });
 		// A library called by the tooling stays the tooling's.
-		const tooling = parseStack(stack('watch (/app/node_modules/chokidar/index.js:1:1)', 'ModuleRunner.request (/app/node_modules/vite/dist/node/module-runner.js:1200:4)'));
+		const tooling = parseStack(
+			stack('watch (/app/node_modules/chokidar/index.js:1:1)', 'ModuleRunner.request (/app/node_modules/vite/dist/node/module-runner.js:1200:4)')
+		);
 		expect(findCreationSite(tooling, filter)).toBeNull();
 	});
 
 	it('gives up when no app frame was captured (node internals only)', () => {
-		expect(findCreationSite(parseStack(stack('listOnTimeout (node:internal/timers:588:17)', 'process.processTimers (node:internal/timers:523:7)')), filter)).toBeNull();
+		expect(
+			findCreationSite(parseStack(stack('listOnTimeout (node:internal/timers:588:17)', 'process.processTimers (node:internal/timers:523:7)')), filter)
+		).toBeNull();
 	});
 });

@@ -11,7 +11,10 @@ const thisFile = fileURLToPath(import.meta.url);
 const root = path.resolve(path.dirname(thisFile), '..');
 const file = 'test/handles-tracker.test.ts';
 /** The line of this file that holds a marker comment: creation sites are asserted exactly. */
-const lineOf = (marker: string) => readFileSync(thisFile, 'utf8').split('\n').findIndex((line) => line.includes(`// ${marker}`)) + 1;
+const lineOf = (marker: string) =>
+	readFileSync(thisFile, 'utf8')
+		.split('\n')
+		.findIndex((line) => line.includes(`// ${marker}`)) + 1;
 
 const GRACE = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -29,7 +32,6 @@ function start(graceMs = GRACE) {
 	tracker = new HandleTracker({ root, tooling: [], graceMs, onVerdictChange: (key) => changes.push(key), onError: (error) => errors.push(error) });
 	tracker.start();
 }
-
 
 /** Runs `load` as the body of a request to route `key`, then ends the request. */
 async function request(key: string | undefined, load: () => unknown) {
@@ -61,7 +63,7 @@ describe('HandleTracker', () => {
 		});
 	});
 
-	it('does not count timers that fire or are cleared within the grace period, nor unref\'d ones', async () => {
+	it("does not count timers that fire or are cleared within the grace period, nor unref'd ones", async () => {
 		start();
 		await request('/clean', async () => {
 			await sleep(2);

@@ -41,7 +41,19 @@ function finding(file: string, fields: Partial<FindingReport> = {}): FindingRepo
 }
 
 function report(fields: Partial<Report> = {}): Report {
-	return { version: 1, epoch: 0, samples: 3, lastSample: null, sampling: { underLoad: false, allocationIntervalBytes: 16384, busySampleAfterMs: 1500 }, history: [], routes: [], staleHandles: [], findings: [], process: { monitors: 1, allocationSampling: true, restarts: 0 }, ...fields };
+	return {
+		version: 1,
+		epoch: 0,
+		samples: 3,
+		lastSample: null,
+		sampling: { underLoad: false, allocationIntervalBytes: 16384, busySampleAfterMs: 1500 },
+		history: [],
+		routes: [],
+		staleHandles: [],
+		findings: [],
+		process: { monitors: 1, allocationSampling: true, restarts: 0 },
+		...fields
+	};
 }
 
 const interval = { type: 'Interval', delayMs: 1000, file: 'src/routes/lab/interval/[id]/+page.server.ts', line: 6, count: 4 };
@@ -49,7 +61,9 @@ const interval = { type: 'Interval', delayMs: 1000, file: 'src/routes/lab/interv
 describe('warningsOf', () => {
 	it('warns for a leaking route, with its top allocation site', () => {
 		const source = { file: 'src/lib/lab/payload.ts', line: 5, function: 'makeRecords', bytesPerRequest: 96_000 };
-		const warnings = warningsOf(report({ routes: [route('/a', { verdict: 'leak', retainedBytesPerRequest: 98_000, firstFlaggedAt: 14, sources: [source] }), route('/b')] }));
+		const warnings = warningsOf(
+			report({ routes: [route('/a', { verdict: 'leak', retainedBytesPerRequest: 98_000, firstFlaggedAt: 14, sources: [source] }), route('/b')] })
+		);
 		expect(warnings).toEqual([{ key: 'leak:/a', kind: 'leak', routeId: '/a', retainedBytesPerRequest: 98_000, source, flaggedAt: 14 }]);
 	});
 
@@ -154,7 +168,9 @@ describe('parseServerMessage', () => {
 	it('rejects a warning of an unknown kind or with a missing field', () => {
 		const base = { type: 'heapwatch:state', report: full };
 		expect(parseServerMessage(JSON.stringify({ ...base, warnings: [{ key: 'x', kind: 'other' }] }))).toBeNull();
-		expect(parseServerMessage(JSON.stringify({ ...base, warnings: [{ key: 'x', kind: 'handles', routeId: '/a', handles: 1, site: null, flaggedAt: null }] }))).toBeNull();
+		expect(
+			parseServerMessage(JSON.stringify({ ...base, warnings: [{ key: 'x', kind: 'handles', routeId: '/a', handles: 1, site: null, flaggedAt: null }] }))
+		).toBeNull();
 		expect(parseServerMessage(JSON.stringify({ ...base, warnings: [{ key: 'x', kind: 'toString' }] }))).toBeNull();
 	});
 });
@@ -169,7 +185,10 @@ describe('parseRetainerStatus', () => {
 		snapshotBytes: [41e6, 42e6],
 		pauseMs: [1100, 1200],
 		grown: [{ name: 'Object', count: 10_000, selfBytes: 480_000 }],
-		path: [{ edge: 'globalCache', node: 'Object', file: 'src/routes/lab/unbounded-cache/[id]/+page.server.ts', line: 4 }, { edge: '.abc', node: 'Array' }],
+		path: [
+			{ edge: 'globalCache', node: 'Object', file: 'src/routes/lab/unbounded-cache/[id]/+page.server.ts', line: 4 },
+			{ edge: '.abc', node: 'Array' }
+		],
 		variable: { name: 'globalCache', file: 'src/routes/lab/unbounded-cache/[id]/+page.server.ts', line: 4 },
 		message: '10000 new Object (468.8 KB) still alive, kept by `globalCache`.'
 	};

@@ -56,7 +56,16 @@ describe("the process's sampling heap profiler", () => {
 });
 
 describe("the process's async hook", () => {
-	const tracker = () => new HandleTracker({ root, tooling: [], graceMs: 20, onVerdictChange: () => {}, onError: (error) => { throw error; } });
+	const tracker = () =>
+		new HandleTracker({
+			root,
+			tooling: [],
+			graceMs: 20,
+			onVerdictChange: () => {},
+			onError: (error) => {
+				throw error;
+			}
+		});
 
 	/** A request of `owner`'s server that leaves an interval running. */
 	function requestWithInterval(owner: HandleTracker, timers: NodeJS.Timeout[]) {
@@ -67,7 +76,7 @@ describe("the process's async hook", () => {
 		return context;
 	}
 
-	it("gives the resources of a request to the tracker of the server that took it, and is off once both closed", () => {
+	it('gives the resources of a request to the tracker of the server that took it, and is off once both closed', () => {
 		const timers: NodeJS.Timeout[] = [];
 		const old = tracker();
 		old.start();

@@ -34,7 +34,9 @@ describe('startRetainerCapture', () => {
 		const { handle } = capture(() => 0, 60_000);
 		const status = handle.status();
 		expect(status).toMatchObject({ route: '/items/[id]', state: 'waiting', requestsNeeded: 2, snapshots: [], pauseMs: [] });
-		expect(status.message).toMatch(/^Taking 2 heap snapshots around 2 requests to \/items\/\[id\]\. Each pauses the dev server for about [\d.]+ m?s and writes about \d+ MB\.$/);
+		expect(status.message).toMatch(
+			/^Taking 2 heap snapshots around 2 requests to \/items\/\[id\]\. Each pauses the dev server for about [\d.]+ m?s and writes about \d+ MB\.$/
+		);
 		handle.dispose(true);
 	});
 

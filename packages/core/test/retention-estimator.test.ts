@@ -70,8 +70,14 @@ describe('retention estimator (what sampling cannot place)', () => {
 				unattributedHeapBytes: 0,
 				// '/cache' keeps 64 KB per request; '/lru' keeps 64 KB past the minor GC but evicts as much.
 				externalDeltaBytes: kept * 65_536 + (random() - 0.5) * 4096,
-				counts: new Map([['/cache', kept], ['/lru', replaced]]),
-				bufferSurvivors: new Map([['/cache', kept * 65_536], ['/lru', replaced * 65_536]]),
+				counts: new Map([
+					['/cache', kept],
+					['/lru', replaced]
+				]),
+				bufferSurvivors: new Map([
+					['/cache', kept * 65_536],
+					['/lru', replaced * 65_536]
+				]),
 				warm: false,
 				busy: false
 			};

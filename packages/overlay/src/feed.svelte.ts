@@ -35,9 +35,7 @@ export class Feed {
 	#arrived(warnings: Warning[]) {
 		const now = Date.now();
 		for (const warning of warnings) if (!this.#seen.has(warning.key)) this.#seen.set(warning.key, now);
-		this.warnings = warnings
-			.map((warning) => ({ ...warning, seenAt: this.#seen.get(warning.key) ?? now }))
-			.sort((a, b) => b.seenAt - a.seenAt);
+		this.warnings = warnings.map((warning) => ({ ...warning, seenAt: this.#seen.get(warning.key) ?? now })).sort((a, b) => b.seenAt - a.seenAt);
 	}
 
 	close() {

@@ -11,7 +11,15 @@ import { installBridge, routeHookPlugin } from './server/route-hook.ts';
 import { createBridge, createRequestMiddleware } from './server/request-tracking.ts';
 import { createReportMiddleware, REPORT_PATH } from './server/report-endpoint.ts';
 import { createRetainersMiddleware } from './server/retainers-endpoint.ts';
-import { formatCleared, formatFinding, formatFindingCleared, formatHandleLeak, formatHandlesCleared, formatLeak, formatStaleHandles } from './server/warnings.ts';
+import {
+	formatCleared,
+	formatFinding,
+	formatFindingCleared,
+	formatHandleLeak,
+	formatHandlesCleared,
+	formatLeak,
+	formatStaleHandles
+} from './server/warnings.ts';
 import { overlayPlugin, type OverlayState } from './overlay/overlay-plugin.ts';
 import { startOverlayFeed } from './overlay/feed.ts';
 

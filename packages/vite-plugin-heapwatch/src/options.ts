@@ -212,6 +212,5 @@ function resolveOverlay(overlay: HeapwatchOptions['overlay']): ResolvedOptions['
 }
 
 export function routeMatcher(patterns: ResolvedOptions['ignoreRoutes']): (id: string | null) => boolean {
-	return (id) =>
-		patterns.some((pattern) => (pattern instanceof RegExp ? id !== null && pattern.test(id) : pattern === id));
+	return (id) => patterns.some((pattern) => (pattern instanceof RegExp ? id !== null && pattern.test(id) : pattern === id));
 }

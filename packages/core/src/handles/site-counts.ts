@@ -22,7 +22,15 @@ export class SiteCounts<Extra extends object = object> {
 	add(key: string, site: SiteOf, extra: Extra): void {
 		const known = this.#sites.get(key);
 		if (known) known.count++;
-		else this.#sites.set(key, { type: site.type, ...(site.delayMs === undefined ? {} : { delayMs: site.delayMs }), file: site.file, line: site.line, count: 1, ...extra });
+		else
+			this.#sites.set(key, {
+				type: site.type,
+				...(site.delayMs === undefined ? {} : { delayMs: site.delayMs }),
+				file: site.file,
+				line: site.line,
+				count: 1,
+				...extra
+			});
 		this.#total++;
 	}
 

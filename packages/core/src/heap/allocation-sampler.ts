@@ -109,9 +109,7 @@ export class AllocationSampler {
 		}
 		this.#nameScripts(profile.head);
 		const placeOfNode = new Map<number, { key: string; site: string | undefined }>();
-		const stack: { node: ProfileNode; key: string | undefined; site: string | undefined }[] = [
-			{ node: profile.head, key: undefined, site: undefined }
-		];
+		const stack: { node: ProfileNode; key: string | undefined; site: string | undefined }[] = [{ node: profile.head, key: undefined, site: undefined }];
 		while (stack.length > 0) {
 			const { node, key: inherited, site: outerSite } = stack.pop()!;
 			const key = this.#keyOf(node) ?? inherited;

@@ -48,9 +48,7 @@ export function grownObjects(graph: HeapGraph, earlierIds: Uint32Array): GrownGr
 		if (group.members.length < MAX_MEMBERS) group.members.push(node);
 		else if (++group.seen % Math.ceil(group.count / MAX_MEMBERS) === 0) group.members[group.seen % MAX_MEMBERS] = node;
 	}
-	return [...groups.values()]
-		.map(({ seen: _, ...group }) => group)
-		.sort((a, b) => b.selfBytes - a.selfBytes);
+	return [...groups.values()].map(({ seen: _, ...group }) => group).sort((a, b) => b.selfBytes - a.selfBytes);
 }
 
 function groupName(snapshot: HeapSnapshot, node: number, type: string): string {

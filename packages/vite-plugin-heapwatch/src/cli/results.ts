@@ -68,13 +68,19 @@ export function formatTable(result: CheckResult): string {
 	const format = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
 	const out = [format(header), format(widths.map((w) => '-'.repeat(w))), ...lines.map(format)];
 	for (const f of result.findings) {
-		out.push('', `${f.kind === 'hooks' ? 'hooks' : 'layout'} ${f.file} keeps ~${size(Math.round(f.retainedBytesPerRequest))} per request of the routes it runs under; top source ${where(f.sources[0] ?? null)}`);
+		out.push(
+			'',
+			`${f.kind === 'hooks' ? 'hooks' : 'layout'} ${f.file} keeps ~${size(Math.round(f.retainedBytesPerRequest))} per request of the routes it runs under; top source ${where(f.sources[0] ?? null)}`
+		);
 	}
 	const failing = result.rows.filter((r) => r.verdict === 'leak' || r.verdict === 'handles');
 	const warming = result.rows.filter((r) => r.verdict === 'warming');
 	out.push('');
 	if (result.ok) out.push(`No leaks in ${result.rows.length} route${result.rows.length === 1 ? '' : 's'}.`);
-	else out.push(`${failing.length + result.findings.length} of ${result.rows.length + result.findings.length} leak: ${[...failing.map((r) => r.route ?? r.url), ...result.findings.map((f) => f.file)].join(', ')}`);
+	else
+		out.push(
+			`${failing.length + result.findings.length} of ${result.rows.length + result.findings.length} leak: ${[...failing.map((r) => r.route ?? r.url), ...result.findings.map((f) => f.file)].join(', ')}`
+		);
 	if (warming.length > 0) out.push(`Too few measured requests for a verdict on ${warming.map((r) => r.route ?? r.url).join(', ')}: raise --runs.`);
 	return out.join('\n');
 }

@@ -49,7 +49,7 @@ export async function runCheck(base: string, targets: CheckRoute[], runs: number
 	await sleep(options.handleGrace + 200);
 	// A post-GC sample after the last request, so the last requests count too.
 	let report = await fetchReport(base);
-	for (const deadline = Date.now() + options.sampleInterval * 3 + 1000; (report.lastSample?.at ?? 0) < finished && Date.now() < deadline; ) {
+	for (const deadline = Date.now() + options.sampleInterval * 3 + 1000; (report.lastSample?.at ?? 0) < finished && Date.now() < deadline;) {
 		await sleep(200);
 		report = await fetchReport(base);
 	}

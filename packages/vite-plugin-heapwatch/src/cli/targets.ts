@@ -24,5 +24,11 @@ export function resolveTargets(args: CheckArgs, configured: CheckRoute[], root: 
 
 /** `/(app)/admin` -> `/admin`: groups are not part of the URL. */
 function urlOf(id: string): string {
-	return '/' + id.split('/').filter((segment) => segment && !/^\(.+\)$/.test(segment)).join('/');
+	return (
+		'/' +
+		id
+			.split('/')
+			.filter((segment) => segment && !/^\(.+\)$/.test(segment))
+			.join('/')
+	);
 }

@@ -96,7 +96,5 @@ export function hostAllowed(hostname: string, allowedHosts: string[] | true): bo
 	const bare = hostname.startsWith('[') ? hostname.slice(1, -1) : hostname;
 	if (isIP(bare) !== 0) return true;
 	if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
-	return allowedHosts.some((allowed) =>
-		allowed.startsWith('.') ? bare === allowed.slice(1) || bare.endsWith(allowed) : bare === allowed
-	);
+	return allowedHosts.some((allowed) => (allowed.startsWith('.') ? bare === allowed.slice(1) || bare.endsWith(allowed) : bare === allowed));
 }

@@ -31,7 +31,11 @@ export function startOverlayFeed(server: ViteDevServer, log: Log, report: () => 
 	const onRefused = (refusal: Refusal, req: IncomingMessage) => {
 		// A wrong token is usually a tab left open across a restart; a foreign Origin is worth a word.
 		if (refusal.kind === 'origin') {
-			log.once(`refused:${refusal.detail}`, 'warn', `refused an overlay connection from ${refusal.detail} (${req.headers['user-agent'] ?? 'no user agent'}): only pages of this dev server may read heapwatch's data.`);
+			log.once(
+				`refused:${refusal.detail}`,
+				'warn',
+				`refused an overlay connection from ${refusal.detail} (${req.headers['user-agent'] ?? 'no user agent'}): only pages of this dev server may read heapwatch's data.`
+			);
 		}
 	};
 	const route = httpServer ? SOCKET_PATH : EVENTS_PATH;

@@ -62,7 +62,11 @@ export function overlayPlugin(options: ResolvedOverlayOptions, state: OverlaySta
 				if (id.split('?')[0] === BUNDLE) {
 					// Read it ourselves: the file sits outside the app, where Vite's server.fs.allow may refuse it.
 					if (fs.existsSync(BUNDLE)) return fs.readFileSync(BUNDLE, 'utf8');
-					state.log?.once('no-overlay-bundle', 'error', `the overlay bundle is missing (${BUNDLE}), so pages show no overlay. Reinstall vite-plugin-heapwatch; terminal warnings still work.`);
+					state.log?.once(
+						'no-overlay-bundle',
+						'error',
+						`the overlay bundle is missing (${BUNDLE}), so pages show no overlay. Reinstall vite-plugin-heapwatch; terminal warnings still work.`
+					);
 					return 'export {};';
 				}
 			}

@@ -47,7 +47,13 @@ function patternOf(segments: string[]): RegExp {
 		if (/^\(.+\)$/.test(segment)) continue; // (group) segments are not part of the URL
 		if (/^\[\.\.\..+\]$/.test(segment)) source += '(?:/.*)?';
 		else if (/^\[\[.+\]\]$/.test(segment)) source += '(?:/[^/]+)?';
-		else source += '/' + segment.split(/\[[^\]]+\]/).map(escapeRegExp).join('[^/]+');
+		else
+			source +=
+				'/' +
+				segment
+					.split(/\[[^\]]+\]/)
+					.map(escapeRegExp)
+					.join('[^/]+');
 	}
 	return new RegExp(`^${source || ''}/?$`);
 }

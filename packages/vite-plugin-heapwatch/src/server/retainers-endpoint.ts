@@ -58,7 +58,9 @@ export function createRetainersMiddleware(server: ViteDevServer, monitor: Monito
 	function start(route: string, res: ServerResponse) {
 		const previous = current?.status();
 		if (previous && (previous.state === 'waiting' || previous.state === 'capturing')) {
-			return json(res, 409, { error: `A capture for ${previous.route} is running (${previous.state}); one at a time. Poll GET ${base}${RETAINERS_PATH}?route=${previous.route}.` });
+			return json(res, 409, {
+				error: `A capture for ${previous.route} is running (${previous.state}); one at a time. Poll GET ${base}${RETAINERS_PATH}?route=${previous.route}.`
+			});
 		}
 		current?.dispose(true);
 		current = startRetainerCapture({
@@ -93,10 +95,14 @@ export function createRetainersMiddleware(server: ViteDevServer, monitor: Monito
 					if (!route) return json(res, 400, { error: `Missing ?route=<route id>, e.g. POST ${base}${RETAINERS_PATH}?route=/blog/[slug]` });
 					return start(route, res);
 				}
-				if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, { error: 'Use POST to start a capture, GET to read it.' }, { allow: 'GET, HEAD, POST' });
+				if (req.method !== 'GET' && req.method !== 'HEAD')
+					return json(res, 405, { error: 'Use POST to start a capture, GET to read it.' }, { allow: 'GET, HEAD, POST' });
 				const status = current?.status();
 				if (!status || (route && status.route !== route)) {
-					return json(res, 404, { error: `No capture for ${route ?? 'any route'}. Start one with POST ${base}${RETAINERS_PATH}?route=<route id>.`, cost: snapshotCost() });
+					return json(res, 404, {
+						error: `No capture for ${route ?? 'any route'}. Start one with POST ${base}${RETAINERS_PATH}?route=<route id>.`,
+						cost: snapshotCost()
+					});
 				}
 				return json(res, 200, status);
 			}

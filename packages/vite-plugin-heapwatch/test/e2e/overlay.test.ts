@@ -93,15 +93,24 @@ describe('the overlay in a real browser', () => {
 			expect(await get(server.url, fresh('/lab/unbounded-cache/{n}'))).toBe(200);
 			await sleep(80);
 		}
-		await page.locator(`heapwatch-overlay tr[data-route-id="${LEAKY}"][data-verdict="leak"]`).waitFor({ timeout: 60_000 }).catch(async (error) => {
-			console.log(await row(LEAKY).evaluate((r) => r.outerHTML).catch(() => 'no row'), JSON.stringify((await (await fetch(server.url + '/__heapwatch/report.json')).json()).routes.map((r: RouteReport) => [r.id, r.verdict, r.requests])), server.output().slice(-2000));
-			throw error;
-		});
+		await page
+			.locator(`heapwatch-overlay tr[data-route-id="${LEAKY}"][data-verdict="leak"]`)
+			.waitFor({ timeout: 60_000 })
+			.catch(async (error) => {
+				console.log(
+					await row(LEAKY)
+						.evaluate((r) => r.outerHTML)
+						.catch(() => 'no row'),
+					JSON.stringify((await (await fetch(server.url + '/__heapwatch/report.json')).json()).routes.map((r: RouteReport) => [r.id, r.verdict, r.requests])),
+					server.output().slice(-2000)
+				);
+				throw error;
+			});
 		expect(await row(LEAKY).locator('td').first().innerText()).toBe(LEAKY);
 		expect(await page.evaluate(() => (window as unknown as { heapwatchMarker?: number }).heapwatchMarker)).toBe(1);
-		await expect.poll(() => page.locator('#heapwatch-warnings li').allInnerTexts()).toEqual([
-			expect.stringMatching(/\/lab\/unbounded-cache\/\[id\] keeps \d+(\.\d)? KB per request/)
-		]);
+		await expect
+			.poll(() => page.locator('#heapwatch-warnings li').allInnerTexts())
+			.toEqual([expect.stringMatching(/\/lab\/unbounded-cache\/\[id\] keeps \d+(\.\d)? KB per request/)]);
 	});
 
 	it('sorts the table by a column', async () => {
@@ -142,7 +151,18 @@ describe('the overlay in a real browser', () => {
 			expect(await get(server.url, fresh('/lab/interval/{n}'))).toBe(200);
 			await sleep(100);
 		}
-		await expect.poll(async () => Number(await row(INTERVAL).locator('td[data-handles]').getAttribute('data-handles', { timeout: 1000 }).catch(() => 0)), { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+		await expect
+			.poll(
+				async () =>
+					Number(
+						await row(INTERVAL)
+							.locator('td[data-handles]')
+							.getAttribute('data-handles', { timeout: 1000 })
+							.catch(() => 0)
+					),
+				{ timeout: 30_000 }
+			)
+			.toBeGreaterThanOrEqual(4);
 		expect(Number(await row(INTERVAL).locator('td[data-handles]').innerText())).toBeGreaterThanOrEqual(4);
 		await openDetail(INTERVAL);
 		const site = detail().locator('.handle-sites li').first();
@@ -154,7 +174,11 @@ describe('the overlay in a real browser', () => {
 		expect(await detail().locator('dd.handles').innerText()).toMatch(/^\d+, ~\d+\.\d left per request$/);
 		await expect
 			.poll(() => page.locator('#heapwatch-warnings li[data-kind="handles"]').allInnerTexts(), { timeout: 30_000 })
-			.toEqual([expect.stringMatching(new RegExp(`${escape(INTERVAL)} leaves \\d+\\.\\d handles per request \\(\\d+ alive\\): setInterval every 1000 ms at ${escape(INTERVAL_FILE)}:\\d+$`))]);
+			.toEqual([
+				expect.stringMatching(
+					new RegExp(`${escape(INTERVAL)} leaves \\d+\\.\\d handles per request \\(\\d+ alive\\): setInterval every 1000 ms at ${escape(INTERVAL_FILE)}:\\d+$`)
+				)
+			]);
 	});
 
 	it('answers "Why is it kept?" for the leaking route: the cost first, progress, then the variable, its file and the snapshots', async () => {
@@ -163,8 +187,15 @@ describe('the overlay in a real browser', () => {
 		await detail().getByRole('button', { name: 'Why is it kept?' }).click();
 		// The cost, stated before the first snapshot and shown while the capture runs.
 		await expect
-			.poll(() => progress.locator('.cost').innerText({ timeout: 1000 }).catch(() => ''))
-			.toMatch(/^Taking 2 heap snapshots around 5 requests to \/lab\/unbounded-cache\/\[id\]\. Each pauses the dev server for about \d+(\.\d)? m?s and writes about \d+ MB\.$/);
+			.poll(() =>
+				progress
+					.locator('.cost')
+					.innerText({ timeout: 1000 })
+					.catch(() => '')
+			)
+			.toMatch(
+				/^Taking 2 heap snapshots around 5 requests to \/lab\/unbounded-cache\/\[id\]\. Each pauses the dev server for about \d+(\.\d)? m?s and writes about \d+ MB\.$/
+			);
 		await progress.locator('text=/\\d requests? still needed/').waitFor();
 		for (let i = 0; i < 6; i++) {
 			expect(await get(server.url, fresh('/lab/unbounded-cache/{n}'))).toBe(200);
@@ -228,7 +259,11 @@ describe('the overlay in a real browser', () => {
 		}
 		await expect
 			.poll(() => page.locator('#heapwatch-warnings li[data-kind="finding"]').allInnerTexts(), { timeout: 60_000 })
-			.toEqual([expect.stringMatching(/^\d\d:\d\d:\d\d src\/hooks\.server\.ts keeps \d+(\.\d)? KB per request on every request, allocated at src\/hooks\.server\.ts:\d+$/)]);
+			.toEqual([
+				expect.stringMatching(
+					/^\d\d:\d\d:\d\d src\/hooks\.server\.ts keeps \d+(\.\d)? KB per request on every request, allocated at src\/hooks\.server\.ts:\d+$/
+				)
+			]);
 		const file = page.locator('#heapwatch-warnings li[data-kind="finding"]').getByRole('link', { name: 'src/hooks.server.ts', exact: true });
 		expect(await file.getAttribute('href')).toBe(`/__open-in-editor?file=${encodeURIComponent(path.join(playgroundDir, 'src/hooks.server.ts'))}`);
 	});

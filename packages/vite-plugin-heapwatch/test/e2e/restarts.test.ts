@@ -11,14 +11,21 @@ import { writeOverlayTestConfig } from './overlay-config.ts';
 // playground, re-exports it and is edited to make Vite restart.
 const configFile = path.join(playgroundDir, 'vite.restart-e2e.config.ts');
 const writeConfig = (overlayConfig: string, edit: number) =>
-	writeFileSync(configFile, `// Written by test/e2e/restarts.test.ts, edited to make Vite restart, then deleted.\nexport { default } from ${JSON.stringify(overlayConfig)};\n// edit ${edit}\n`);
+	writeFileSync(
+		configFile,
+		`// Written by test/e2e/restarts.test.ts, edited to make Vite restart, then deleted.\nexport { default } from ${JSON.stringify(overlayConfig)};\n// edit ${edit}\n`
+	);
 
 let server: DevServer;
 let browser: Browser;
 let page: Page;
 const badge = () => page.locator('#heapwatch-badge');
 const connected = async () => !(await badge().getAttribute('class'))?.includes('offline');
-const restartsSeen = () => server.output().split('\n').filter((line) => line.includes('server restarted.')).length;
+const restartsSeen = () =>
+	server
+		.output()
+		.split('\n')
+		.filter((line) => line.includes('server restarted.')).length;
 
 const overlayConfig = writeOverlayTestConfig();
 

@@ -45,12 +45,16 @@ describe('heapwatch check', () => {
 		const { code, stdout, stderr } = await check('check', '--frobnicate');
 		expect(code).toBe(2);
 		expect(stdout).toBe('');
-		expect(stderr).toBe("heapwatch: Unknown option '--frobnicate'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--frobnicate\"\nRun heapwatch check --help for the options.\n");
+		expect(stderr).toBe(
+			"heapwatch: Unknown option '--frobnicate'. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- \"--frobnicate\"\nRun heapwatch check --help for the options.\n"
+		);
 	});
 
 	it('exits 2 when the app does not use heapwatch', async () => {
 		const { code, stderr } = await check('check', '--root', path.resolve(playgroundDir, '../packages/overlay'));
 		expect(code).toBe(2);
-		expect(stderr).toContain('heapwatch: heapwatch() is not in the plugins of ../packages/overlay/vite.config.ts (or it has enabled: false). Add it after sveltekit():');
+		expect(stderr).toContain(
+			'heapwatch: heapwatch() is not in the plugins of ../packages/overlay/vite.config.ts (or it has enabled: false). Add it after sveltekit():'
+		);
 	});
 });

@@ -82,7 +82,11 @@ describe('a request that opens every kind of native handle, on a real dev server
 		const start = output.indexOf(`[heapwatch] ${ROUTE} leaves ~`);
 		expect(start, output).toBeGreaterThanOrEqual(0);
 		expect(output.indexOf(`[heapwatch] ${ROUTE} leaves ~`, start + 1)).toBe(-1);
-		const printed = output.slice(start).split('\n').slice(1).filter((line) => line.includes(' created at '));
+		const printed = output
+			.slice(start)
+			.split('\n')
+			.slice(1)
+			.filter((line) => line.includes(' created at '));
 		// It names the first five sites, each by its kind and the line that opened it.
 		const kindAt = new Map(LEFT.map((type) => [lineOf(`left: ${type}`), describeHandle({ type })]));
 		expect(printed.length).toBe(5);

@@ -9,7 +9,10 @@ const ROUNDS = 6;
 const ROUTES = ['/lab/interval/{n}', '/lab/long-timeout/{n}', '/lab/cleared-timer/{n}', '/lab/ticker', '/lab/singleton', '/lab/weakmap/{n}'];
 const idOf = (href: string) => href.replace('{n}', '[id]');
 /** The 1-based line of a playground file that contains `text`: what heapwatch must name. */
-const lineOf = (file: string, text: string) => readFileSync(path.join(playgroundDir, file), 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
+const lineOf = (file: string, text: string) =>
+	readFileSync(path.join(playgroundDir, file), 'utf8')
+		.split('\n')
+		.findIndex((line) => line.includes(text)) + 1;
 
 const INTERVAL_FILE = 'src/routes/lab/interval/[id]/+page.server.ts';
 const TIMEOUT_FILE = 'src/routes/lab/long-timeout/[id]/+page.server.ts';
@@ -86,7 +89,9 @@ describe('handles left behind by requests, on a real dev server', () => {
 					String.raw` {2}Each one keeps running and keeps what its callback references`
 			)
 		);
-		expect(output).toMatch(/\/lab\/long-timeout\/\[id\] leaves ~1\.0 live handle\(s\) per request[^\n]*\n {2}\d+ x setTimeout of 3600000 ms created at src\/routes\/lab\/long-timeout\/\[id\]\/\+page\.server\.ts:\d+/);
+		expect(output).toMatch(
+			/\/lab\/long-timeout\/\[id\] leaves ~1\.0 live handle\(s\) per request[^\n]*\n {2}\d+ x setTimeout of 3600000 ms created at src\/routes\/lab\/long-timeout\/\[id\]\/\+page\.server\.ts:\d+/
+		);
 		expect(output).not.toMatch(/cleared-timer[^\n]*live handle/);
 	});
 
@@ -97,7 +102,9 @@ describe('handles left behind by requests, on a real dev server', () => {
 		try {
 			writeFileSync(file, `${original}\n// edited by a test\n`);
 			const afterEdit = await reportWhen((r) => r.staleHandles.length > 0);
-			expect(afterEdit.staleHandles).toEqual([{ type: 'Interval', delayMs: 1000, file: TICKER_FILE, line, count: 1, route: '/lab/ticker', epoch: afterEdit.epoch }]);
+			expect(afterEdit.staleHandles).toEqual([
+				{ type: 'Interval', delayMs: 1000, file: TICKER_FILE, line, count: 1, route: '/lab/ticker', epoch: afterEdit.epoch }
+			]);
 			expect(server.output()).toContain(
 				'1 handle(s) created by server modules that your edit replaced are still alive (Vite and SvelteKit never dispose old module instances):\n' +
 					`  1 x setInterval every 1000 ms created at ${TICKER_FILE}:${line}`

@@ -35,7 +35,7 @@ describe('leak verdicts on a real dev server', () => {
 		expect(r.firstFlaggedAt).toBeLessThanOrEqual(href.includes('buffer') ? 40 : 20);
 	});
 
-	it('names the function that allocates what a route keeps, in the app\'s own code', () => {
+	it("names the function that allocates what a route keeps, in the app's own code", () => {
 		// V8 samples allocations per function: the line is where the allocating function starts.
 		expect(route('/lab/unbounded-cache/[id]').sources[0]).toMatchObject({ file: 'src/lib/lab/payload.ts', line: 5, function: 'makeRecords' });
 		const store = route('/lab/global-store/[id]').sources[0];
@@ -52,9 +52,13 @@ describe('leak verdicts on a real dev server', () => {
 		const output = server.output();
 		const warnings = output.split('\n').filter((line) => line.includes('[heapwatch]') && line.includes('retains ~'));
 		expect(warnings).toHaveLength(LEAKY.length);
-		expect(output).toMatch(/\[heapwatch\] \/lab\/unbounded-cache\/\[id\] retains ~\d+\.\d KB per request \(estimated over its last \d+ requests, after GC\)\.\n {2}route file: src\/routes\/lab\/unbounded-cache\/\[id\]\/\+page\.server\.ts/);
+		expect(output).toMatch(
+			/\[heapwatch\] \/lab\/unbounded-cache\/\[id\] retains ~\d+\.\d KB per request \(estimated over its last \d+ requests, after GC\)\.\n {2}route file: src\/routes\/lab\/unbounded-cache\/\[id\]\/\+page\.server\.ts/
+		);
 		expect(output).toMatch(/\/lab\/buffer-cache\/\[id\] retains[^\n]*(\n {2}[^\n]*)*?\n {2}Most of it is outside the JS heap/);
-		expect(output).toMatch(/unbounded-cache\/\[id\]\/\+page\.server\.ts\n {2}allocated in makeRecords, src\/lib\/lab\/payload\.ts:5 \(~\d+\.\d KB per request\)/);
+		expect(output).toMatch(
+			/unbounded-cache\/\[id\]\/\+page\.server\.ts\n {2}allocated in makeRecords, src\/lib\/lab\/payload\.ts:5 \(~\d+\.\d KB per request\)/
+		);
 		for (const href of CLEAN) expect(output).not.toContain(`${idOf(href)} retains`);
 	});
 

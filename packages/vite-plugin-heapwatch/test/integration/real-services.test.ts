@@ -14,14 +14,23 @@ const POOL_MAX = 5;
 const ROUNDS = 8;
 const CHECKOUT_FILE = 'src/routes/lab/pg-checkout/[id]/+page.server.ts';
 /** The 1-based line of a playground file that contains `text`: what heapwatch must name. */
-const lineOf = (file: string, text: string) => readFileSync(path.join(playgroundDir, file), 'utf8').split('\n').findIndex((line) => line.includes(text)) + 1;
+const lineOf = (file: string, text: string) =>
+	readFileSync(path.join(playgroundDir, file), 'utf8')
+		.split('\n')
+		.findIndex((line) => line.includes(text)) + 1;
 const route = (r: Report, id: string) => r.routes.find((entry) => entry.id === id);
 
 /** GET a path; the status and the page text without tags (SvelteKit's error page holds the message). */
 async function page(base: string, href: string): Promise<{ status: number; text: string }> {
 	const response = await fetch(base + href);
 	const html = await response.text();
-	return { status: response.status, text: html.replace(/<[^>]*>/g, ' ').replace(/&quot;/g, '"').replace(/\s+/g, ' ') };
+	return {
+		status: response.status,
+		text: html
+			.replace(/<[^>]*>/g, ' ')
+			.replace(/&quot;/g, '"')
+			.replace(/\s+/g, ' ')
+	};
 }
 
 /** Polls the report until `ready` holds (grace periods are asynchronous); the last one either way. */
@@ -43,7 +52,10 @@ async function drivePgPair(server: DevServer) {
 		release.push((await page(server.url, fresh('/lab/pg-release/{n}'))).status);
 		await sleep(100);
 	}
-	const final = await reportWhen(server, (r) => route(r, '/lab/pg-checkout/[id]')?.handles === POOL_MAX && route(r, '/lab/pg-release/[id]')?.requests === ROUNDS);
+	const final = await reportWhen(
+		server,
+		(r) => route(r, '/lab/pg-checkout/[id]')?.handles === POOL_MAX && route(r, '/lab/pg-release/[id]')?.requests === ROUNDS
+	);
 	return { checkout, release, final };
 }
 
@@ -62,7 +74,9 @@ function describePgPair(label: string, start: () => Promise<DevServer>) {
 			expect(run.checkout.slice(0, POOL_MAX).map((r) => r.status)).toEqual(Array(POOL_MAX).fill(200));
 			for (const later of run.checkout.slice(POOL_MAX)) {
 				expect(later.status).toBe(503);
-				expect(later.text).toContain(`The pg pool ran dry: all ${POOL_MAX} clients are checked out and none was released, so pool.connect() gave up after 1000 ms`);
+				expect(later.text).toContain(
+					`The pg pool ran dry: all ${POOL_MAX} clients are checked out and none was released, so pool.connect() gave up after 1000 ms`
+				);
 			}
 			expect(run.release).toEqual(Array(ROUNDS).fill(200));
 		});
@@ -74,7 +88,9 @@ function describePgPair(label: string, start: () => Promise<DevServer>) {
 			expect(leaky.handles).toBe(POOL_MAX);
 			expect(leaky.handleSites).toEqual([{ type: 'TCP', file: CHECKOUT_FILE, line: lineOf(CHECKOUT_FILE, 'pool.connect()'), count: POOL_MAX }]);
 			expect(server.output()).toMatch(
-				new RegExp(String.raw`\[heapwatch\] /lab/pg-checkout/\[id\] leaves ~\d\.\d live handle\(s\) per request[^\n]*\n {2}\d+ x [^\n]*created at src/routes/lab/pg-checkout/\[id\]/\+page\.server\.ts:${lineOf(CHECKOUT_FILE, 'pool.connect()')}`)
+				new RegExp(
+					String.raw`\[heapwatch\] /lab/pg-checkout/\[id\] leaves ~\d\.\d live handle\(s\) per request[^\n]*\n {2}\d+ x [^\n]*created at src/routes/lab/pg-checkout/\[id\]/\+page\.server\.ts:${lineOf(CHECKOUT_FILE, 'pool.connect()')}`
+				)
 			);
 		});
 
@@ -152,7 +168,9 @@ describe.skipIf(noRedis !== null)('redis pair against a redis-server started her
 	it('flags the subscriber never closed: a TCP handle per request, at the ioredis line that opened it', () => {
 		const leaky = route(final, '/lab/redis-subscriber/[id]')!;
 		expect(leaky.handleVerdict).toBe('leak');
-		expect(leaky.handleSites).toEqual([expect.objectContaining({ type: 'TCP', count: ROUNDS, file: expect.stringMatching(/^node_modules\/ioredis\/built\/.+\.js$/) })]);
+		expect(leaky.handleSites).toEqual([
+			expect.objectContaining({ type: 'TCP', count: ROUNDS, file: expect.stringMatching(/^node_modules\/ioredis\/built\/.+\.js$/) })
+		]);
 		expect(server.output()).toContain('/lab/redis-subscriber/[id] leaves ~1.0 live handle(s) per request after its response');
 		expect(server.output()).toContain('A site in node_modules was opened by that library after your code had returned');
 	});

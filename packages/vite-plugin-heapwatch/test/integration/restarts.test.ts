@@ -14,7 +14,10 @@ import type { Report } from '../../src/index.ts';
 const CONFIG_NAME = 'vite.restart-test.config.ts';
 const configFile = path.join(playgroundDir, CONFIG_NAME);
 const writeConfig = (edit: number) =>
-	writeFileSync(configFile, `// Written by restarts.test.ts, which edits it to make Vite restart, then deletes it.\nexport { default } from './vite.config.ts';\n// edit ${edit}\n`);
+	writeFileSync(
+		configFile,
+		`// Written by restarts.test.ts, which edits it to make Vite restart, then deletes it.\nexport { default } from './vite.config.ts';\n// edit ${edit}\n`
+	);
 
 const RESTARTS = 3;
 const LEAKY = '/lab/unbounded-cache/{n}';
@@ -66,7 +69,11 @@ describe.each([
 	let socketBefore: WebSocket | undefined;
 	let final: Report;
 
-	const restartsSeen = () => server.output().split('\n').filter((line) => line.includes('server restarted.')).length;
+	const restartsSeen = () =>
+		server
+			.output()
+			.split('\n')
+			.filter((line) => line.includes('server restarted.')).length;
 
 	beforeAll(async () => {
 		writeConfig(0);

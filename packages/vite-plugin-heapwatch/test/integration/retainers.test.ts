@@ -45,7 +45,9 @@ describe('retainer chain on demand, on a real dev server', () => {
 		expect(started.body.cost.snapshots).toBe(2);
 		expect(started.body.cost.heapUsed).toBeGreaterThan(0);
 		expect(started.body.cost.pauseMs).toBeGreaterThan(0);
-		expect(started.body.message).toMatch(/^Taking 2 heap snapshots around 5 requests to \/lab\/unbounded-cache\/\[id\]\. Each pauses the dev server for about [\d.]+ m?s and writes about \d+ MB\.$/);
+		expect(started.body.message).toMatch(
+			/^Taking 2 heap snapshots around 5 requests to \/lab\/unbounded-cache\/\[id\]\. Each pauses the dev server for about [\d.]+ m?s and writes about \d+ MB\.$/
+		);
 	});
 
 	it('names the module-level cache variable and its file', () => {
@@ -94,7 +96,9 @@ describe('retainer chain on demand, on a real dev server', () => {
 		expect(await missing.json()).toEqual({ error: 'Missing ?route=<route id>, e.g. POST /__heapwatch/retainers?route=/blog/[slug]' });
 		const other = await fetch(server.url + capturePath('/lab/singleton'));
 		expect(other.status).toBe(404);
-		expect(((await other.json()) as { error: string }).error).toBe('No capture for /lab/singleton. Start one with POST /__heapwatch/retainers?route=<route id>.');
+		expect(((await other.json()) as { error: string }).error).toBe(
+			'No capture for /lab/singleton. Start one with POST /__heapwatch/retainers?route=<route id>.'
+		);
 		const crossSite = await fetch(server.url + capturePath(ROUTE), { method: 'POST', headers: { origin: 'https://evil.example' } });
 		expect(crossSite.status).toBe(403);
 		const escape = await fetch(`${server.url}/__heapwatch/snapshots/..%2Fpackage.json`);
@@ -105,6 +109,8 @@ describe('retainer chain on demand, on a real dev server', () => {
 		expect((await fetch(server.url + capturePath(ROUTE), { method: 'POST' })).status).toBe(202);
 		const second = await fetch(server.url + capturePath('/lab/singleton'), { method: 'POST' });
 		expect(second.status).toBe(409);
-		expect(((await second.json()) as { error: string }).error).toMatch(/^A capture for \/lab\/unbounded-cache\/\[id\] is running \((waiting|capturing)\); one at a time\./);
+		expect(((await second.json()) as { error: string }).error).toMatch(
+			/^A capture for \/lab\/unbounded-cache\/\[id\] is running \((waiting|capturing)\); one at a time\./
+		);
 	});
 });

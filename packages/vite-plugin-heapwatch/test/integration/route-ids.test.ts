@@ -53,9 +53,7 @@ describe('route ids in vite dev', () => {
 	it("does not count Vite's module requests as routes", () => {
 		const total = final.routes.reduce((sum, r) => sum + r.requests, 0);
 		expect(total).toBe(1 + 3 + 2 + 1 + 1);
-		expect(final.routes.map((r) => r.id).sort()).toEqual(
-			['/(app)/admin/[id]', '/api/items/[id]', '/lab/unbounded-cache/[id]', '/sub-request', null].sort()
-		);
+		expect(final.routes.map((r) => r.id).sort()).toEqual(['/(app)/admin/[id]', '/api/items/[id]', '/lab/unbounded-cache/[id]', '/sub-request', null].sort());
 	});
 
 	it('serves report.json in the documented shape', () => {

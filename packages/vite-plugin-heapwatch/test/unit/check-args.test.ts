@@ -8,7 +8,7 @@ describe('heapwatch check arguments', () => {
 		expect(args).toMatchObject({ routes: ['/products/{n}', '/cart'], runs: 12, method: 'POST', body: 'id={n}', json: true });
 	});
 
-	it('reports an unknown flag in node\'s words, as a usage error', () => {
+	it("reports an unknown flag in node's words, as a usage error", () => {
 		expect(() => parseCheckArgs(['check', '--frobnicate'])).toThrow(UsageError);
 		expect(() => parseCheckArgs(['check', '--frobnicate'])).toThrow("Unknown option '--frobnicate'");
 	});
@@ -27,7 +27,13 @@ describe('the check option of heapwatch()', () => {
 
 	it('turns templates into GET routes and keeps actions', () => {
 		const { check } = resolveOptions({ check: { routes: ['/a/{n}', { url: '/b?/save', method: 'post', body: { name: '{n}' } }], runs: 5 } });
-		expect(check).toEqual({ runs: 5, routes: [{ url: '/a/{n}', method: 'GET' }, { url: '/b?/save', method: 'POST', body: { name: '{n}' } }] });
+		expect(check).toEqual({
+			runs: 5,
+			routes: [
+				{ url: '/a/{n}', method: 'GET' },
+				{ url: '/b?/save', method: 'POST', body: { name: '{n}' } }
+			]
+		});
 	});
 
 	it('names a bad or unknown check option', () => {

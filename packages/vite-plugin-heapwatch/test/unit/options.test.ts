@@ -23,9 +23,18 @@ describe('resolveOptions', () => {
 
 	it('keeps the overlay out of browsers driven by automation unless asked', () => {
 		expect(resolveOptions().overlay).toMatchObject({ inAutomatedBrowsers: false });
-		expect(resolveOptions({ overlay: { inAutomatedBrowsers: true } }).overlay).toEqual({ position: 'bottom-right', open: false, shortcut: 'alt-shift-h', inAutomatedBrowsers: true });
-		expect(() => resolveOptions({ overlay: { inAutomatedBrowsers: 'yes' as never } })).toThrow('option "overlay.inAutomatedBrowsers" must be true or false, got "yes"');
-		expect(() => resolveOptions({ overlay: 'on' as never })).toThrow('option "overlay" must be false or an object ({ position, open, shortcut, inAutomatedBrowsers }), got "on"');
+		expect(resolveOptions({ overlay: { inAutomatedBrowsers: true } }).overlay).toEqual({
+			position: 'bottom-right',
+			open: false,
+			shortcut: 'alt-shift-h',
+			inAutomatedBrowsers: true
+		});
+		expect(() => resolveOptions({ overlay: { inAutomatedBrowsers: 'yes' as never } })).toThrow(
+			'option "overlay.inAutomatedBrowsers" must be true or false, got "yes"'
+		);
+		expect(() => resolveOptions({ overlay: 'on' as never })).toThrow(
+			'option "overlay" must be false or an object ({ position, open, shortcut, inAutomatedBrowsers }), got "on"'
+		);
 	});
 
 	it('matches ignored routes by exact id, null for 404s, and RegExp', () => {

@@ -12,7 +12,10 @@ expect.extend({ toLeak });
 // A module-level cache keyed by a fresh id: ~2000 small objects kept per call.
 const cache = new Map<string, object[]>();
 const leaky = (run: number) => {
-	cache.set(`id-${run}-${Math.random()}`, Array.from({ length: 2000 }, (_, i) => ({ i })));
+	cache.set(
+		`id-${run}-${Math.random()}`,
+		Array.from({ length: 2000 }, (_, i) => ({ i }))
+	);
 };
 const clean = (run: number) => Array.from({ length: 2000 }, (_, i) => ({ i, run })).length;
 const buffers: Buffer[] = [];
@@ -55,7 +58,9 @@ describe('toLeak', () => {
 	it('passes .not for a clean function and fails it, with the size, for a leaking one', async () => {
 		await expect(clean).not.toLeak();
 		await expect(leaky).toLeak({ runs: 30 });
-		await expect(expect(leaky).not.toLeak({ runs: 30 })).rejects.toThrow(/^expected the function not to leak, but it kept ~\d+\.\d KB per call over 30 calls, after GC/);
+		await expect(expect(leaky).not.toLeak({ runs: 30 })).rejects.toThrow(
+			/^expected the function not to leak, but it kept ~\d+\.\d KB per call over 30 calls, after GC/
+		);
 	});
 
 	it('says what it needs when given no function', async () => {

@@ -13,9 +13,19 @@ export const lab: LabEntry[] = [
 	{ title: 'Small unbounded cache', href: '/lab/small-cache/{n}', leaks: true, what: 'The same mistake with small entries: about 4.5 KB per new id.' },
 	{ title: 'Map of promises', href: '/lab/promise-map/{n}', leaks: true, what: 'In-flight de-duplication that never deletes settled promises.' },
 	{ title: 'setInterval in load', href: '/lab/interval/{n}', leaks: 'handles', what: 'Starts a polling interval on every request and never clears it.' },
-	{ title: 'Hour-long setTimeout', href: '/lab/long-timeout/{n}', leaks: 'handles', what: 'Schedules a cleanup an hour away on every request; each timer holds its data until then.' },
+	{
+		title: 'Hour-long setTimeout',
+		href: '/lab/long-timeout/{n}',
+		leaks: 'handles',
+		what: 'Schedules a cleanup an hour away on every request; each timer holds its data until then.'
+	},
 	{ title: 'Global store', href: '/lab/global-store/{n}', leaks: true, what: 'A module-level writable store that every request appends to.' },
-	{ title: 'Request log in handle', href: '/lab/request-log', leaks: 'switch', what: 'hooks.server handle pushes every request into an array (switch it on here).' },
+	{
+		title: 'Request log in handle',
+		href: '/lab/request-log',
+		leaks: 'switch',
+		what: 'hooks.server handle pushes every request into an array (switch it on here).'
+	},
 	{ title: 'Listeners never removed', href: '/lab/listeners/{n}', leaks: true, what: 'Adds a listener to a module-level emitter per request.' },
 	{ title: 'Pool connection never released', href: '/lab/pool/{n}', leaks: true, what: 'Acquires a connection from a pool and forgets to release it.' },
 	{ title: 'Buffer cache', href: '/lab/buffer-cache/{n}', leaks: true, what: 'Keeps a Buffer per id: the growth is outside the JS heap.' },
@@ -23,7 +33,12 @@ export const lab: LabEntry[] = [
 	{ title: 'Lazy singleton', href: '/lab/singleton', leaks: false, what: 'Builds a large table once, on the first request.' },
 	{ title: 'Big transient allocation', href: '/lab/big-transient/{n}', leaks: false, what: 'Allocates megabytes per request and lets them go.' },
 	{ title: 'Cleared timer', href: '/lab/cleared-timer/{n}', leaks: false, what: 'A short interval that clears itself, and an awaited sleep.' },
-	{ title: 'Module-level ticker', href: '/lab/ticker', leaks: false, what: 'One setInterval per module instance; after an HMR edit of src/lib/lab/ticker.ts the old one still runs.' },
+	{
+		title: 'Module-level ticker',
+		href: '/lab/ticker',
+		leaks: false,
+		what: 'One setInterval per module instance; after an HMR edit of src/lib/lab/ticker.ts the old one still runs.'
+	},
 	{ title: 'Per-request WeakMap', href: '/lab/weakmap/{n}', leaks: false, what: 'Data keyed by the request object in a WeakMap.' },
 	{ title: 'Scoped event.locals', href: '/lab/locals/{n}', leaks: false, what: 'Per-request data on event.locals, set in handle.' }
 ];
@@ -34,10 +49,25 @@ export const lab: LabEntry[] = [
  * Kept apart from `lab`: the benchmarks and load tests drive `lab`, and these need services.
  */
 export const realServices: LabEntry[] = [
-	{ title: 'pg client never released', href: '/lab/pg-checkout/{n}', leaks: 'handles', what: 'pool.connect() per request, no release(): the pool of 5 runs dry and later requests fail after 1 s.' },
+	{
+		title: 'pg client never released',
+		href: '/lab/pg-checkout/{n}',
+		leaks: 'handles',
+		what: 'pool.connect() per request, no release(): the pool of 5 runs dry and later requests fail after 1 s.'
+	},
 	{ title: 'pg client released', href: '/lab/pg-release/{n}', leaks: false, what: 'The same query with client.release() in finally.' },
-	{ title: 'Redis subscriber never closed', href: '/lab/redis-subscriber/{n}', leaks: 'handles', what: 'A new ioredis connection per request that subscribes and is never quit.' },
+	{
+		title: 'Redis subscriber never closed',
+		href: '/lab/redis-subscriber/{n}',
+		leaks: 'handles',
+		what: 'A new ioredis connection per request that subscribes and is never quit.'
+	},
 	{ title: 'Redis subscriber quit', href: '/lab/redis-quit/{n}', leaks: false, what: 'The same subscriber, quit in finally.' },
-	{ title: 'Upstream body never read', href: '/lab/upstream-unread/{n}', leaks: 'handles', what: 'fetch() of a 64 KB answer whose body is never read or cancelled: undici keeps the socket and the body until a GC.' },
+	{
+		title: 'Upstream body never read',
+		href: '/lab/upstream-unread/{n}',
+		leaks: 'handles',
+		what: 'fetch() of a 64 KB answer whose body is never read or cancelled: undici keeps the socket and the body until a GC.'
+	},
 	{ title: 'Upstream body read', href: '/lab/upstream-read/{n}', leaks: false, what: 'The same fetch, body read.' }
 ];

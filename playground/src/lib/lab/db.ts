@@ -40,7 +40,13 @@ function connectionString(): Promise<string> {
 
 /** What the lab pages show of a pool. */
 export function poolStats(pool: pg.Pool) {
-	return { checkedOut: pool.totalCount - pool.idleCount, idle: pool.idleCount, waiting: pool.waitingCount, max: POOL_MAX, server: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PGlite' };
+	return {
+		checkedOut: pool.totalCount - pool.idleCount,
+		idle: pool.idleCount,
+		waiting: pool.waitingCount,
+		max: POOL_MAX,
+		server: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded PGlite'
+	};
 }
 
 /**

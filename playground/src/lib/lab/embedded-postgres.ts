@@ -23,7 +23,9 @@ const MAX_CONNECTIONS = 100;
 export function embeddedPostgresUrl(): Promise<string> {
 	shared[KEY] ??= start().catch((error: unknown) => {
 		delete shared[KEY];
-		throw new Error(`The embedded Postgres (PGlite) did not start: ${(error as Error).message}. Set DATABASE_URL to use a real server instead.`, { cause: error });
+		throw new Error(`The embedded Postgres (PGlite) did not start: ${(error as Error).message}. Set DATABASE_URL to use a real server instead.`, {
+			cause: error
+		});
 	});
 	return shared[KEY];
 }
