@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -7,6 +8,12 @@ import { stripVTControlCharacters } from 'node:util';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const playgroundDir = path.join(repoRoot, 'playground');
+
+/** The 1-based line of a playground file that first contains `text`: what heapwatch must name, found so that edits and formatting move it along. */
+export const playgroundLineOf = (file: string, text: string) =>
+	readFileSync(path.join(playgroundDir, file), 'utf8')
+		.split('\n')
+		.findIndex((line) => line.includes(text)) + 1;
 
 export interface DevServer {
 	url: string;

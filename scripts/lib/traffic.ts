@@ -27,6 +27,16 @@ export async function report(base: string): Promise<Report> {
 	return (await response.json()) as Report;
 }
 
+/** Polls the report for up to 10 s until `ready` holds (grace periods and HMR are asynchronous); the last one either way. */
+export async function reportWhen(base: string, ready: (report: Report) => boolean): Promise<Report> {
+	let latest = await report(base);
+	for (let i = 0; i < 50 && !ready(latest); i++) {
+		await sleep(200);
+		latest = await report(base);
+	}
+	return latest;
+}
+
 /** POSTs a form from the app's own origin (SvelteKit refuses cross-site form posts); the status. */
 export async function postForm(base: string, path: string, body = ''): Promise<number> {
 	const response = await fetch(base + path, {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playgroundDir, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import { get, report, sleep } from '../../../../scripts/lib/traffic.ts';
+import { get, reportWhen } from '../../../../scripts/lib/traffic.ts';
 import { describeHandle } from '@heapwatch/core';
 import type { Report } from '../../src/index.ts';
 
@@ -31,21 +31,12 @@ const statuses: Array<number | string> = [];
 let final: Report;
 const route = (r: Report) => r.routes.find((entry) => entry.id === ROUTE);
 
-async function reportWhen(ready: (report: Report) => boolean): Promise<Report> {
-	let latest = await report(server.url);
-	for (let i = 0; i < 50 && !ready(latest); i++) {
-		await sleep(200);
-		latest = await report(server.url);
-	}
-	return latest;
-}
-
 beforeAll(async () => {
 	server = await startDevServer();
 	for (let round = 0; round < ROUNDS; round++) {
 		statuses.push(await get(server.url, ROUTE).catch((error: Error & { cause?: { code?: string } }) => error.cause?.code ?? String(error)));
 	}
-	if (statuses.every((status) => status === 200)) final = await reportWhen((r) => route(r)?.handles === ROUNDS * LEFT.length);
+	if (statuses.every((status) => status === 200)) final = await reportWhen(server.url, (r) => route(r)?.handles === ROUNDS * LEFT.length);
 });
 
 afterAll(async () => {
@@ -100,7 +91,7 @@ describe('a request that opens every kind of native handle, on a real dev server
 		const response = await fetch(`${server.url}${ROUTE}?close=1`);
 		// One closer per kind left open, the FileHandle included.
 		expect(await response.json()).toEqual({ closed: ROUNDS * (LEFT.length + 1) });
-		const after = await reportWhen((r) => route(r)?.handles === 0);
+		const after = await reportWhen(server.url, (r) => route(r)?.handles === 0);
 		expect(route(after)).toMatchObject({ handles: 0, handleSites: [], handleVerdict: 'ok' });
 		expect(server.output()).toContain(`[heapwatch] ${ROUTE} has no lingering handles left.`);
 	});

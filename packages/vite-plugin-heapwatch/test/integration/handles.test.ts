@@ -1,18 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { playgroundDir, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import { fresh, get, report, sleep } from '../../../../scripts/lib/traffic.ts';
+import { playgroundDir, startDevServer, type DevServer, playgroundLineOf } from '../../../../scripts/lib/dev-server.ts';
+import { fresh, get, sleep, reportWhen } from '../../../../scripts/lib/traffic.ts';
 import type { Report } from '../../src/index.ts';
 
 const ROUNDS = 6;
 const ROUTES = ['/lab/interval/{n}', '/lab/long-timeout/{n}', '/lab/cleared-timer/{n}', '/lab/ticker', '/lab/singleton', '/lab/weakmap/{n}'];
 const idOf = (href: string) => href.replace('{n}', '[id]');
-/** The 1-based line of a playground file that contains `text`: what heapwatch must name. */
-const lineOf = (file: string, text: string) =>
-	readFileSync(path.join(playgroundDir, file), 'utf8')
-		.split('\n')
-		.findIndex((line) => line.includes(text)) + 1;
 
 const INTERVAL_FILE = 'src/routes/lab/interval/[id]/+page.server.ts';
 const TIMEOUT_FILE = 'src/routes/lab/long-timeout/[id]/+page.server.ts';
@@ -22,16 +17,6 @@ let server: DevServer;
 let final: Report;
 const route = (report: Report, href: string) => report.routes.find((r) => r.id === idOf(href))!;
 
-/** Polls the report until `ready` holds (the grace period and HMR are asynchronous); the last one either way. */
-async function reportWhen(ready: (report: Report) => boolean): Promise<Report> {
-	let latest = await report(server.url);
-	for (let i = 0; i < 50 && !ready(latest); i++) {
-		await sleep(200);
-		latest = await report(server.url);
-	}
-	return latest;
-}
-
 beforeAll(async () => {
 	server = await startDevServer();
 	for (let round = 0; round < ROUNDS; round++) {
@@ -39,7 +24,7 @@ beforeAll(async () => {
 		await sleep(150);
 	}
 	// Every request's grace period (1 s by default) is over once the last interval route counts all of them.
-	final = await reportWhen((r) => route(r, '/lab/interval/{n}')?.handles === ROUNDS && route(r, '/lab/long-timeout/{n}')?.handles === ROUNDS);
+	final = await reportWhen(server.url, (r) => route(r, '/lab/interval/{n}')?.handles === ROUNDS && route(r, '/lab/long-timeout/{n}')?.handles === ROUNDS);
 });
 
 afterAll(() => server?.stop());
@@ -51,7 +36,9 @@ describe('handles left behind by requests, on a real dev server', () => {
 		expect(r.handlesFlaggedAt).toBeLessThanOrEqual(4);
 		expect(r.handles).toBe(ROUNDS);
 		expect(r.handlesPerRequest).toBe(1);
-		expect(r.handleSites).toEqual([{ type: 'Interval', delayMs: 1000, file: INTERVAL_FILE, line: lineOf(INTERVAL_FILE, 'setInterval('), count: ROUNDS }]);
+		expect(r.handleSites).toEqual([
+			{ type: 'Interval', delayMs: 1000, file: INTERVAL_FILE, line: playgroundLineOf(INTERVAL_FILE, 'setInterval('), count: ROUNDS }
+		]);
 		// It keeps little heap per request: a handle leak, not a memory verdict.
 		expect(r.verdict).not.toBe('leak');
 	});
@@ -60,7 +47,9 @@ describe('handles left behind by requests, on a real dev server', () => {
 		const r = route(final, '/lab/long-timeout/{n}');
 		expect(r.handleVerdict).toBe('leak');
 		expect(r.handlesFlaggedAt).toBeLessThanOrEqual(4);
-		expect(r.handleSites).toEqual([{ type: 'Timeout', delayMs: 3_600_000, file: TIMEOUT_FILE, line: lineOf(TIMEOUT_FILE, 'setTimeout('), count: ROUNDS }]);
+		expect(r.handleSites).toEqual([
+			{ type: 'Timeout', delayMs: 3_600_000, file: TIMEOUT_FILE, line: playgroundLineOf(TIMEOUT_FILE, 'setTimeout('), count: ROUNDS }
+		]);
 	});
 
 	it('does not flag an awaited sleep(5) or an interval that clears itself', () => {
@@ -85,7 +74,7 @@ describe('handles left behind by requests, on a real dev server', () => {
 		expect(output).toMatch(
 			new RegExp(
 				String.raw`\[heapwatch\] /lab/interval/\[id\] leaves ~1\.0 live handle\(s\) per request after its response \(\d+ alive now\):\n` +
-					String.raw` {2}\d+ x setInterval every 1000 ms created at src/routes/lab/interval/\[id\]/\+page\.server\.ts:${lineOf(INTERVAL_FILE, 'setInterval(')}\n` +
+					String.raw` {2}\d+ x setInterval every 1000 ms created at src/routes/lab/interval/\[id\]/\+page\.server\.ts:${playgroundLineOf(INTERVAL_FILE, 'setInterval(')}\n` +
 					String.raw` {2}Each one keeps running and keeps what its callback references`
 			)
 		);
@@ -98,10 +87,10 @@ describe('handles left behind by requests, on a real dev server', () => {
 	it('reports the interval of a module instance replaced by an HMR edit as stale', async () => {
 		const file = path.join(playgroundDir, TICKER_FILE);
 		const original = readFileSync(file, 'utf8');
-		const line = lineOf(TICKER_FILE, 'setInterval(');
+		const line = playgroundLineOf(TICKER_FILE, 'setInterval(');
 		try {
 			writeFileSync(file, `${original}\n// edited by a test\n`);
-			const afterEdit = await reportWhen((r) => r.staleHandles.length > 0);
+			const afterEdit = await reportWhen(server.url, (r) => r.staleHandles.length > 0);
 			expect(afterEdit.staleHandles).toEqual([
 				{ type: 'Interval', delayMs: 1000, file: TICKER_FILE, line, count: 1, route: '/lab/ticker', epoch: afterEdit.epoch }
 			]);
@@ -111,7 +100,7 @@ describe('handles left behind by requests, on a real dev server', () => {
 			);
 			// The next request evaluates a new instance: its interval is the route's again, the old one stays stale.
 			expect(await get(server.url, '/lab/ticker')).toBe(200);
-			const later = await reportWhen((r) => route(r, '/lab/ticker').handles === 1);
+			const later = await reportWhen(server.url, (r) => route(r, '/lab/ticker').handles === 1);
 			expect(route(later, '/lab/ticker').handles).toBe(1);
 			expect(later.staleHandles).toHaveLength(1);
 			expect(later.staleHandles[0].count).toBe(1);

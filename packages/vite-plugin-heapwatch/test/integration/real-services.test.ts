@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { playgroundDir, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
+import { playgroundLineOf, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
 import { freePort, redisMissing, startRedis, type RedisServer } from '../../../../scripts/lib/services.ts';
-import { fresh, get, report, sleep } from '../../../../scripts/lib/traffic.ts';
+import { fresh, get, report, sleep, reportWhen } from '../../../../scripts/lib/traffic.ts';
 import type { Report } from '../../src/index.ts';
 
 // The lab's real-service pairs on real dev servers: pg against the embedded PGlite server always and
@@ -13,11 +11,6 @@ import type { Report } from '../../src/index.ts';
 const POOL_MAX = 5;
 const ROUNDS = 8;
 const CHECKOUT_FILE = 'src/routes/lab/pg-checkout/[id]/+page.server.ts';
-/** The 1-based line of a playground file that contains `text`: what heapwatch must name. */
-const lineOf = (file: string, text: string) =>
-	readFileSync(path.join(playgroundDir, file), 'utf8')
-		.split('\n')
-		.findIndex((line) => line.includes(text)) + 1;
 const route = (r: Report, id: string) => r.routes.find((entry) => entry.id === id);
 
 /** GET a path; the status and the page text without tags (SvelteKit's error page holds the message). */
@@ -33,16 +26,6 @@ async function page(base: string, href: string): Promise<{ status: number; text:
 	};
 }
 
-/** Polls the report until `ready` holds (grace periods are asynchronous); the last one either way. */
-async function reportWhen(server: DevServer, ready: (r: Report) => boolean): Promise<Report> {
-	let latest = await report(server.url);
-	for (let i = 0; i < 50 && !ready(latest); i++) {
-		await sleep(200);
-		latest = await report(server.url);
-	}
-	return latest;
-}
-
 /** Drives the pg pair past the leaky pool's size; every response, in order. */
 async function drivePgPair(server: DevServer) {
 	const checkout: { status: number; text: string }[] = [];
@@ -53,7 +36,7 @@ async function drivePgPair(server: DevServer) {
 		await sleep(100);
 	}
 	const final = await reportWhen(
-		server,
+		server.url,
 		(r) => route(r, '/lab/pg-checkout/[id]')?.handles === POOL_MAX && route(r, '/lab/pg-release/[id]')?.requests === ROUNDS
 	);
 	return { checkout, release, final };
@@ -86,10 +69,10 @@ function describePgPair(label: string, start: () => Promise<DevServer>) {
 			expect(leaky.handleVerdict).toBe('leak');
 			expect(leaky.handlesFlaggedAt).toBeLessThanOrEqual(POOL_MAX);
 			expect(leaky.handles).toBe(POOL_MAX);
-			expect(leaky.handleSites).toEqual([{ type: 'TCP', file: CHECKOUT_FILE, line: lineOf(CHECKOUT_FILE, 'pool.connect()'), count: POOL_MAX }]);
+			expect(leaky.handleSites).toEqual([{ type: 'TCP', file: CHECKOUT_FILE, line: playgroundLineOf(CHECKOUT_FILE, 'pool.connect()'), count: POOL_MAX }]);
 			expect(server.output()).toMatch(
 				new RegExp(
-					String.raw`\[heapwatch\] /lab/pg-checkout/\[id\] leaves ~\d\.\d live handle\(s\) per request[^\n]*\n {2}\d+ x [^\n]*created at src/routes/lab/pg-checkout/\[id\]/\+page\.server\.ts:${lineOf(CHECKOUT_FILE, 'pool.connect()')}`
+					String.raw`\[heapwatch\] /lab/pg-checkout/\[id\] leaves ~\d\.\d live handle\(s\) per request[^\n]*\n {2}\d+ x [^\n]*created at src/routes/lab/pg-checkout/\[id\]/\+page\.server\.ts:${playgroundLineOf(CHECKOUT_FILE, 'pool.connect()')}`
 				)
 			);
 		});
