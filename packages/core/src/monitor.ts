@@ -318,9 +318,7 @@ export class Monitor {
 
 	#onSample(sample: HeapSample, live: Map<string, LiveBytes> | undefined): void {
 		this.#samples++;
-		// Going coarse restarts the profiler, and stopping it reads the profile: a full GC in disguise
-		// (measured: 350-470 ms event-loop blocks under load at ~470 MB). Not while GCs are that dear.
-		const resampled = this.sampler.forcedGcTooLong ? false : this.#adaptSampling(sample);
+		const resampled = this.#adaptSampling(sample);
 		this.#lastSample = sample;
 		this.#history.push({ at: sample.at, heapUsed: sample.heapUsed, external: sample.external });
 		const baseline = this.#baseline;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AllocationSampler } from '../src/heap/allocation-sampler.ts';
@@ -51,6 +52,27 @@ describe("the process's sampling heap profiler", () => {
 		expect(old.liveBytesByKey().get('here')).toBeUndefined();
 		old.close();
 		current.close();
+		kept.length = 0;
+	});
+
+	it('changes the interval without a full GC (stopSampling would read the profile, which forces one)', async () => {
+		const sampler = new AllocationSampler(classify, 16 * 1024);
+		allocate();
+		const majors: string[] = [];
+		const observer = new PerformanceObserver((list) => {
+			for (const entry of list.getEntries())
+				if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majors.push(entry.name);
+		});
+		observer.observe({ entryTypes: ['gc'] });
+		sampler.restart(1024 * 1024);
+		sampler.restart(16 * 1024);
+		// gc entries arrive on a later turn of the event loop.
+		await new Promise((resolve) => setTimeout(resolve, 50));
+		observer.disconnect();
+		expect(majors).toEqual([]);
+		allocate();
+		expect(liveHere(sampler)).toBeGreaterThan(0);
+		sampler.close();
 		kept.length = 0;
 	});
 });

@@ -129,11 +129,6 @@ export class IdleSampler<Collected> {
 		return this.#requests.active(Date.now());
 	}
 
-	/** A forced GC now would block longer than the pause cap (a big heap): the caller should force none either. */
-	get forcedGcTooLong(): boolean {
-		return this.#budget.tooLong(this.#liveHeap);
-	}
-
 	/** A request started; `request` is its key for ended(). */
 	started(request: object): void {
 		const now = Date.now();
