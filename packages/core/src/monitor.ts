@@ -86,6 +86,13 @@ const BUFFER_CHECK_BYTES = 8 * 1024;
  */
 const BUSY_AFTER = { browsing: 1.5, load: 4.5, settledLoad: 13.5 };
 
+/**
+ * While requests come, the load governor is told their rate at least this often, not only at samples:
+ * on a big heap under load the samples are V8's own rare major GCs (0.5 per 1000 requests measured at
+ * ~465 MB), so a governor fed only there went coarse late in each load.
+ */
+const LOAD_CHECK_MS = 1000;
+
 /** Under sustained load, the timers and handles of one request in this many are tracked. */
 const WATCH_ONE_IN_UNDER_LOAD = 10;
 
@@ -124,6 +131,10 @@ export class Monitor {
 	#governor: LoadGovernor;
 	/** At the latest sample, every route that took requests since the one before had an `ok` verdict. */
 	#settled = false;
+	/** Route requests since the governor last saw the rate, and when that was. */
+	#load = { requests: 0, since: performance.now() };
+	/** The sampling interval changed since the last sample: the interval up to the next one is not comparable. */
+	#resampled = false;
 
 	constructor(options: MonitorOptions) {
 		this.#options = options;
@@ -300,6 +311,8 @@ export class Monitor {
 		route.changedSinceEstimate = true;
 		if (route.epochRequests <= this.#options.warmupRequests) this.#pendingWarm = true;
 		this.#pendingCounts.set(key, (this.#pendingCounts.get(key) ?? 0) + 1);
+		this.#load.requests++;
+		if (performance.now() - this.#load.since >= LOAD_CHECK_MS) this.#observeLoad();
 	}
 
 	/**
@@ -318,7 +331,9 @@ export class Monitor {
 
 	#onSample(sample: HeapSample, live: Map<string, LiveBytes> | undefined): void {
 		this.#samples++;
-		const resampled = this.#adaptSampling(sample);
+		// Sampling changed between the previous sample and this one: this interval's figures mix two rates.
+		const resampled = this.#resampled;
+		this.#resampled = false;
 		this.#lastSample = sample;
 		this.#history.push({ at: sample.at, heapUsed: sample.heapUsed, external: sample.external });
 		const baseline = this.#baseline;
@@ -365,6 +380,8 @@ export class Monitor {
 		this.#pendingWarm = false;
 		this.#updateVerdicts();
 		if (active.length > 0) this.#settled = this.#allSettled(active) && !resampled;
+		// After this sample's profile is used, so that a change of rate starts the next interval clean.
+		this.#observeLoad();
 	}
 
 	#busySampleAfterMs(): number {
@@ -390,12 +407,15 @@ export class Monitor {
 		this.#shared.restartTrends();
 	}
 
-	/** Under sustained load, sample allocations more coarsely (and finer again after); trends restart. */
-	#adaptSampling(sample: HeapSample): boolean {
-		let requests = 0;
-		for (const count of this.#pendingCounts.values()) requests += count;
-		const since = this.#lastSample ? sample.at - this.#lastSample.at : 0;
-		if (!this.#allocations || !this.#governor.observe(requests, since)) return false;
+	/**
+	 * Tells the governor the request rate since it last saw it; under sustained load, allocations are
+	 * sampled more coarsely (and finer again after), and trends restart.
+	 */
+	#observeLoad(): void {
+		const now = performance.now();
+		const { requests, since } = this.#load;
+		this.#load = { requests: 0, since: now };
+		if (!this.#allocations || !this.#governor.observe(requests, now - since)) return;
 		try {
 			this.#allocations.restart(this.#governor.interval);
 		} catch (error) {
@@ -403,9 +423,9 @@ export class Monitor {
 		}
 		this.#handles?.watchOneIn(this.#governor.coarse ? WATCH_ONE_IN_UNDER_LOAD : 1);
 		this.#lastLive = null;
+		this.#resampled = true;
 		this.#restartTrends();
 		this.#options.onSamplingChange?.(this.#governor.interval, this.#governor.coarse);
-		return true;
 	}
 
 	/** This epoch's requests of the routes under a route id prefix ('' for all pages); null for every request. */
