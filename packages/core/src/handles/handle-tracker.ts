@@ -5,6 +5,7 @@ import { CallbackOwners, callbackSource, timerDelay } from './callback-owners.ts
 import { DueQueue } from './due-queue.ts';
 import { calledByTooling, findCreationSite, parseStack, type CreationSite, type SiteFilter } from './creation-site.ts';
 import { describeTimer, isRefed, isTimer, labelOf, runsWithin } from './resource-kinds.ts';
+import { PendingOpens } from './pending-opens.ts';
 import { RouteHandles } from './route-handles.ts';
 import { SiteCounts, siteKey, type SiteOf } from './site-counts.ts';
 
@@ -114,6 +115,8 @@ export class HandleTracker {
 	#started = 0;
 	/** Watched requests in flight: under load the hook is off while there are none. */
 	#watchedInFlight = 0;
+	/** The app's fs/promises opens waiting for their FileHandle (made outside any async context). */
+	#opens = new PendingOpens();
 
 	constructor(options: HandleTrackerOptions) {
 		this.#options = options;
@@ -130,13 +133,15 @@ export class HandleTracker {
 	start(): void {
 		if (this.#hook || this.#closed) return;
 		const init = (_asyncId: number, type: string, _trigger: number, resource: object) => {
+			if (type === 'FSREQPROMISE') return this.#noteOpen();
 			const label = labelOf(type);
 			if (label === undefined) return;
 			// Inside a request only. Kit evaluates a route's modules before its handle runs (to read page
 			// options), so the route is not known yet: Vite's own requests are told apart when they end.
 			const context = requestStorage.getStore();
-			if (!context?.watchHandles) return;
-			this.#init(label, resource, context, hook.caller);
+			if (context?.watchHandles) return this.#init(label, resource, context, captureStack(hook.caller));
+			const open = label === 'FileHandle' && context === undefined ? this.#opens.claim() : undefined;
+			if (open) this.#init(label, resource, open.context, open.trace);
 		};
 		const hook = acquireAsyncHook(init);
 		this.#hook = hook;
@@ -256,7 +261,20 @@ export class HandleTracker {
 		this.#watched.clear();
 	}
 
-	#init(label: string, resource: object, context: RequestContext, hook: InitCallback): void {
+	/** An fs/promises request inside a watched request: an `open()` of the app's waits for its FileHandle. */
+	#noteOpen(): void {
+		const context = requestStorage.getStore();
+		if (!context?.watchHandles || !this.#hook) return;
+		const caller = this.#hook.caller;
+		try {
+			this.#opens.note(context, caller, () => captureStack(caller));
+		} catch (error) {
+			this.#options.onError(error);
+		}
+	}
+
+	/** `trace`: the resource's creation stack, captured at once and formatted only if it lingers. */
+	#init(label: string, resource: object, context: RequestContext, trace: { stack?: string }): void {
 		try {
 			let record = this.#records.get(context);
 			if (!record) {
@@ -272,7 +290,6 @@ export class HandleTracker {
 			const delay = timerDelay(resource);
 			const tooling = callback === undefined ? undefined : this.#callbacks.isTooling(callback, delay);
 			if (tooling) return;
-			const trace = captureStack(hook);
 			if (callback !== undefined && tooling === undefined && this.#learnOwner(callback, delay, trace)) return;
 			record.count++;
 			const entry: Entry = { label, state: PENDING, record, resource: new WeakRef(resource), trace, site: undefined, key: undefined };
