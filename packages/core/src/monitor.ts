@@ -479,6 +479,7 @@ export class Monitor {
 			retainedBytesPerRequest: Math.round(route.estimate?.bytesPerRequest ?? 0),
 			externalBytesPerRequest: Math.round(route.estimate?.externalBytesPerRequest ?? 0),
 			estimateRequests: route.estimate?.requests ?? 0,
+			retainedStandardError: standardErrorOf(route.estimate),
 			firstFlaggedAt: route.firstFlaggedAt,
 			...(this.#handles?.describe(keyOf(route.id)) ?? NO_HANDLES),
 			sources: route.sources,
@@ -487,6 +488,10 @@ export class Monitor {
 			history: route.trend.recent(60)
 		};
 	}
+}
+
+function standardErrorOf(estimate: RouteEstimate | undefined): number | null {
+	return estimate && Number.isFinite(estimate.standardError) ? Math.round(estimate.standardError) : null;
 }
 
 /**

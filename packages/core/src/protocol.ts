@@ -54,6 +54,8 @@ export interface RouteReport {
 	externalBytesPerRequest: number;
 	/** How many of this route's requests the estimate rests on. */
 	estimateRequests: number;
+	/** Standard error of retainedBytesPerRequest; null with no estimate yet, or one that cannot be told apart from other routes'. */
+	retainedStandardError?: number | null;
 	/** The route's request count when it was first flagged as `leak`, or null. */
 	firstFlaggedAt: number | null;
 	/**
