@@ -1,4 +1,5 @@
 export { Monitor, type MonitorOptions } from './monitor.ts';
+export { SCOPE_REGISTRY_KEY } from './scope/scope-registry.ts';
 export { requestStorage, type RequestContext } from './request/request-context.ts';
 export { RetentionEstimator, type RetentionEstimate, type EstimatorOptions } from './estimator/retention-estimator.ts';
 export type { Interval } from './estimator/interval.ts';
@@ -19,6 +20,7 @@ export type {
 	HandleSite,
 	StaleHandleSite,
 	FindingReport,
+	KeptBy,
 	ProcessReport
 } from './protocol.ts';
 export * from './messages.ts';

@@ -135,7 +135,7 @@ export function warningsOf(report: Report): Warning[] {
 	for (const finding of report.findings) {
 		if (finding.verdict !== 'leak') continue;
 		warnings.push({
-			key: `finding:${finding.file}`,
+			key: finding.binding ? `finding:${finding.file}:${finding.binding.name}` : `finding:${finding.file}`,
 			kind: 'finding',
 			scope: finding.kind,
 			file: finding.file,
@@ -305,7 +305,7 @@ const isRoute = shape({
 	last: orNull(isSummary),
 	history: arrayOf(shape({ requests: isNumber, liveBytes: isNumber }))
 });
-const isFindingKind = oneOf<FindingReport['kind']>('hooks', 'layout');
+const isFindingKind = oneOf<FindingReport['kind']>('hooks', 'layout', 'shared-state');
 const isFinding = shape({
 	kind: isFindingKind,
 	file: isString,

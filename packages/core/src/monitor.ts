@@ -14,6 +14,7 @@ import { allocationSources } from './findings/allocation-sources.ts';
 import { SharedSources } from './findings/shared-sources.ts';
 import { monitorClosed, monitorStarted, processReport } from './process/monitors.ts';
 
+import { ownerPrefix, ScopeWatch } from './scope/scope-watch.ts';
 export interface MonitorOptions {
 	leakThreshold: number;
 	sampleInterval: number;
@@ -42,6 +43,12 @@ export interface MonitorOptions {
 	onFindingChange?(finding: FindingReport, previous: Verdict): void;
 	onError(error: unknown): void;
 	/** Tracks the timers and handles each request leaves alive (async_hooks); omit to leave it off. */
+	/**
+	 * Watches the app's server modules at module scope (registered by an SSR transform): the
+	 * collections that keep what leaks, tiny leaks by entry count, state shared across requests.
+	 * `root`: the app root, files are reported relative to it. Omit to leave it off.
+	 */
+	scope?: { root: string };
 	handles?: {
 		/** The app root: creation sites are reported relative to it. */
 		root: string;
@@ -128,6 +135,7 @@ export class Monitor {
 	#lastLive: Map<string, LiveBytes> | null = null;
 	#handles: HandleTracker | undefined;
 	#shared: SharedSources;
+	#scope: ScopeWatch | undefined;
 	#governor: LoadGovernor;
 	/** At the latest sample, every route that took requests since the one before had an `ok` verdict. */
 	#settled = false;
@@ -165,6 +173,10 @@ export class Monitor {
 	}
 
 	get epoch(): number {
+		if (options.scope) {
+			const { classifyScript, onFindingChange, onError } = options;
+			this.#scope = new ScopeWatch({ root: options.scope.root, classifyScript, onFindingChange, onError });
+		}
 		return this.#epoch;
 	}
 
@@ -241,6 +253,7 @@ export class Monitor {
 		for (const route of this.#routes.values()) {
 			if (!this.#options.isIgnored(route.id)) routes.push(this.#describe(route));
 		}
+		this.#scope?.newEpoch();
 		routes.sort((a, b) => b.retainedBytesPerRequest - a.retainedBytesPerRequest);
 		const last = this.#lastSample;
 		return {
@@ -253,7 +266,13 @@ export class Monitor {
 			routes,
 			staleHandles: this.#handles?.staleSites() ?? [],
 			process: processReport(),
-			findings: this.#shared.report().filter((finding) => finding.verdict !== 'warming' || finding.retainedBytesPerRequest > 0)
+			findings: [
+				...this.#shared
+					.report()
+					.filter((finding) => finding.verdict !== 'warming' || finding.retainedBytesPerRequest > 0)
+					.map((finding) => (this.#scope ? { ...finding, keptBy: this.#scope.keptBy(`${finding.kind}:${finding.file}`) } : finding)),
+				...(this.#scope?.sharedState.report() ?? [])
+			]
 		};
 	}
 
@@ -387,6 +406,11 @@ export class Monitor {
 	#busySampleAfterMs(): number {
 		const factor = !this.#governor.coarse ? BUSY_AFTER.browsing : this.#settled ? BUSY_AFTER.settledLoad : BUSY_AFTER.load;
 		return factor * this.#options.sampleInterval;
+		try {
+			this.#scope?.sample((owner) => this.#requestsOf(owner), this.#pendingCounts);
+		} catch (error) {
+			this.#options.onError(error);
+		}
 	}
 
 	/** Every route among `keys` is `ok` (or ignored), and no shared source is flagged. */
@@ -446,11 +470,19 @@ export class Monitor {
 			route.estimate = combine(trend, this.#estimator.estimate(key, this.#epoch)) ?? route.estimate;
 			route.sources = allocationSources(route.trend, this.#options);
 			const previous = route.verdict;
-			route.verdict = nextVerdict(previous, route.estimate, this.#options);
+			const heap = nextVerdict(previous, route.estimate, this.#options);
+			// What module scope shows: a tiny leak by entry count, a bounded cache that fills (see scope-watch).
+			route.verdict = this.#scope?.verdictOf(key, heap, previous, this.#governor.trendWindow(this.#options.window)) ?? heap;
 			if (route.verdict === previous) continue;
 			if (route.verdict === 'leak') route.firstFlaggedAt ??= route.requests;
 			if (!this.#options.isIgnored(route.id) && (previous !== 'warming' || route.verdict === 'leak')) {
 				this.#options.onVerdictChange(this.#describe(route), previous);
+	/** This epoch's requests of a route key, or of the routes a hooks or layout file runs under. */
+	#requestsOf(owner: string): number {
+		const prefix = ownerPrefix(owner);
+		return prefix === undefined ? (this.#routes.get(owner)?.epochRequests ?? 0) : this.#requestsUnder(prefix);
+	}
+
 			}
 		}
 	}
@@ -485,7 +517,8 @@ export class Monitor {
 			sources: route.sources,
 			file: this.#options.fileOf(route.id),
 			last: route.last,
-			history: route.trend.recent(60)
+			history: route.trend.recent(60),
+			keptBy: this.#scope?.keptBy(keyOf(route.id)) ?? []
 		};
 	}
 }

@@ -84,6 +84,30 @@ export interface RouteReport {
 	last: RequestSummary | null;
 	/** The route's sampled live bytes at recent post-GC samples, oldest first (for a sparkline). */
 	history: { requests: number; liveBytes: number }[];
+	/**
+	 * The module-scope collections of the route's own server file that grow with its requests, the
+	 * unbounded ones first: the variable that keeps what leaks. Empty when nothing at module scope
+	 * grows (the leak is kept elsewhere: a library, a closure; the retainer capture finds it).
+	 */
+	keptBy?: KeptBy[];
+}
+
+/** A collection at module scope that grows with requests, and the variable that holds it. */
+export interface KeptBy {
+	/** The top-level binding, with the path to a nested collection: `cache`, `state.visits`, `byUser[*]` (all its values). */
+	name: string;
+	/** `EventEmitter`: its entries are its listeners, all events together. */
+	kind: 'Map' | 'Set' | 'Array' | 'Object' | 'EventEmitter';
+	/** Relative to the app root. */
+	file: string;
+	/** The line of the binding's declaration. */
+	line: number;
+	/** New entries per request of the route while it grew. */
+	entriesPerRequest: number;
+	/** Entries now. */
+	entries: number;
+	/** It grew past the entry-count rule's bar (a leak by count); false while it may still be a bounded cache filling. */
+	unbounded: boolean;
 }
 
 /** Live async resources created at one line of the app's code. */
@@ -111,7 +135,8 @@ export interface StaleHandleSite extends HandleSite {
  * reported once, on its own file, per request of the routes it runs under.
  */
 export interface FindingReport {
-	kind: 'hooks' | 'layout';
+	/** `shared-state`: a module-scope binding that requests reassign (see `binding`); the others keep memory. */
+	kind: 'hooks' | 'layout' | 'shared-state';
 	/** Relative to the app root. */
 	file: string;
 	verdict: Verdict;
@@ -120,6 +145,13 @@ export interface FindingReport {
 	/** Requests (of the routes it runs under) when first flagged, or null. */
 	firstFlaggedAt: number | null;
 	sources: SourceLocation[];
+	/** For hooks and layouts: their module-scope collections that grow with requests (see RouteReport.keptBy). */
+	keptBy?: KeptBy[];
+	/**
+	 * For `shared-state`: the module-level `let` that requests reassign, so concurrent users can see
+	 * each other's value. `estimateRequests` and `firstFlaggedAt` count its writes there.
+	 */
+	binding?: { name: string; line: number; writes: number; writtenBy: string[] };
 }
 
 export interface MemoryFigures {

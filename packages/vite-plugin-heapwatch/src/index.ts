@@ -21,6 +21,7 @@ import {
 	formatStaleHandles
 } from './server/warnings.ts';
 import { overlayPlugin, type OverlayState } from './overlay/overlay-plugin.ts';
+import { scopePlugin } from './scope/scope-plugin.ts';
 import { startOverlayFeed } from './overlay/feed.ts';
 
 export type { HeapwatchOptions, CheckOptions, CheckRoute } from './options.ts';
@@ -61,6 +62,7 @@ export function heapwatch(options?: HeapwatchOptions): Plugin[] {
 			}
 		},
 		routeHookPlugin(hook),
+		scopePlugin(),
 		...(resolved.overlay ? [overlayPlugin(resolved.overlay, overlay)] : [])
 	];
 }
@@ -102,6 +104,7 @@ function startMonitoring(
 		isAppCode: createAppCodeTest(root),
 		resolveSource: createSourceResolver(server, root),
 		onError,
+		scope: { root },
 		onSamplingChange(interval, coarse) {
 			const kb = `${interval / 1024} KB`;
 			log.info(

@@ -1,20 +1,39 @@
-import { describeHandle, type FindingReport, type HandleSite, type RouteReport, type SourceLocation, type StaleHandleSite } from '@heapwatch/core';
+import { describeHandle, type FindingReport, type HandleSite, type KeptBy, type RouteReport, type SourceLocation, type StaleHandleSite } from '@heapwatch/core';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const name = (route: RouteReport) => route.id ?? '404 (no route)';
 
 /** The one warning a route gets when it turns `leak`: what, where, how much, what to do. */
 export function formatLeak(route: RouteReport): string {
+	const keeper = route.keptBy?.[0];
+	// Leaks by count (the entry-count rule) can be far too small to weigh: say what grows instead.
+	const byCount = keeper?.unbounded && route.retainedBytesPerRequest < 1024;
 	const lines = [
-		`${name(route)} retains ~${kb(route.retainedBytesPerRequest)} per request (estimated over its last ${route.estimateRequests} requests, after GC).`
+		byCount
+			? `${name(route)} adds to a module-level ${keeper.kind} on every request and it never shrinks: a leak however small (~${kb(Math.max(0, route.retainedBytesPerRequest))} per request after GC).`
+			: `${name(route)} retains ~${kb(route.retainedBytesPerRequest)} per request (estimated over its last ${route.estimateRequests} requests, after GC).`
 	];
 	if (route.file) lines.push(`  route file: ${route.file}`);
+	if (keeper) lines.push(keptByLine(keeper));
 	if (route.sources[0]) lines.push(allocatedIn(route.sources[0]));
 	if (route.externalBytesPerRequest > route.retainedBytesPerRequest / 2) {
 		lines.push(`  Most of it is outside the JS heap (${kb(route.externalBytesPerRequest)}): Buffers or ArrayBuffers kept alive.`);
 	}
-	lines.push('  Something keeps memory after each response: a module-level cache, array, Map, store or listener that grows with traffic.');
+	if (keeper) lines.push('  Bound it (evict old entries, remove listeners) or key it by something that does not grow with traffic.');
+	else if (route.keptBy)
+		lines.push(
+			`  Nothing at module scope grows with it: the memory is kept elsewhere (a library, a closure, a store). Ask why: GET /__heapwatch/retainers?route=${encodeURIComponent(route.id ?? '')}`
+		);
+	else lines.push('  Something keeps memory after each response: a module-level cache, array, Map, store or listener that grows with traffic.');
 	return lines.join('\n');
+}
+
+/** `kept by Map "cache" (+1 entry per request, 412 now) at src/routes/products/[id]/+page.server.ts:3` */
+export function keptByLine(keeper: KeptBy): string {
+	const unit = keeper.kind === 'EventEmitter' ? 'listener' : 'entry';
+	const units = keeper.kind === 'EventEmitter' ? 'listeners' : 'entries';
+	const rate = keeper.entriesPerRequest >= 0.95 ? Math.round(keeper.entriesPerRequest) : keeper.entriesPerRequest.toFixed(2);
+	return `  kept by ${keeper.kind} "${keeper.name}" (+${rate} ${rate === 1 ? unit : units} per request, ${keeper.entries} now) at ${keeper.file}:${keeper.line}`;
 }
 
 function allocatedIn(source: SourceLocation): string {
@@ -22,19 +41,29 @@ function allocatedIn(source: SourceLocation): string {
 	return `  allocated in ${where}${source.bytesPerRequest ? ` (~${kb(source.bytesPerRequest)} per request)` : ''}`;
 }
 
-const SHARED_RUNS_UNDER = { hooks: 'every request', layout: 'every route under this layout' };
+const SHARED_RUNS_UNDER = { hooks: 'every request', layout: 'every route under this layout', 'shared-state': 'every request' };
 
 /** Code that runs under many routes keeps memory: one warning on its own file, not one per route. */
 export function formatFinding(finding: FindingReport): string {
+	if (finding.kind === 'shared-state') return formatSharedState(finding);
 	const lines = [
 		`${finding.file} retains ~${kb(finding.retainedBytesPerRequest)} per request, on ${SHARED_RUNS_UNDER[finding.kind]} (estimated over the last ${finding.estimateRequests} requests, after GC).`
 	];
+	if (finding.keptBy?.[0]) lines.push(keptByLine(finding.keptBy[0]));
 	if (finding.sources[0]) lines.push(allocatedIn(finding.sources[0]));
 	lines.push(`  It runs for ${SHARED_RUNS_UNDER[finding.kind]}, so the routes themselves are not blamed: look for a log, list or cache it appends to.`);
 	return lines.join('\n');
 }
 
+/** A module-level binding that requests reassign: a security bug (users see each other's data), not a memory one. */
+export function formatSharedState(finding: FindingReport): string {
+	const binding = finding.binding!;
+	const routes = binding.writtenBy.length > 0 ? binding.writtenBy.join(', ') : 'several routes';
+	return `state shared across requests: "${binding.name}" in ${finding.file}:${binding.line} is set by requests to ${routes}; concurrent users can see each other's value. Keep per-request data in event.locals.`;
+}
+
 export function formatFindingCleared(finding: FindingReport): string {
+	if (finding.kind === 'shared-state') return `"${finding.binding?.name}" in ${finding.file} was replaced by an edit: no longer watched as shared state.`;
 	return `${finding.file} no longer grows: ~${kb(finding.retainedBytesPerRequest)} per request over the last ${finding.estimateRequests} requests.`;
 }
 

@@ -1,0 +1,182 @@
+import path from 'node:path';
+import type { FindingReport, KeptBy, Verdict } from '../protocol.ts';
+import { addPoint, judgeGrowth, type Growth, type GrowthPoint, type GrowthState } from './entry-growth.ts';
+import { measureValue, type Measured } from './measure-value.ts';
+import { scopeRegistry, type ModuleScope, type ScopeRegistry } from './scope-registry.ts';
+import { SharedState } from './shared-state.ts';
+
+export interface ScopeWatchOptions {
+	/** The app root: files are reported relative to it. */
+	root: string;
+	/**
+	 * What a module belongs to: a route id for a route's own files, `hooks:<file>` or `layout:<file>`
+	 * for code that runs under many routes, undefined for the rest (library modules of the app).
+	 */
+	classifyScript(url: string): string | undefined;
+	/** A shared-state finding appeared (or went away after an edit). */
+	onFindingChange?(finding: FindingReport, previous: Verdict): void;
+	onError(error: unknown): void;
+}
+
+/** The owner's requests this epoch: a route key, `hooks:<file>` (every request) or `layout:<file>`. */
+export type RequestsOf = (owner: string) => number;
+
+interface Series {
+	file: string;
+	name: string;
+	line: number;
+	kind: Measured['kind'];
+	evicts: boolean;
+	owner: string;
+	points: GrowthPoint[];
+	growth: Growth;
+	/** Sample count when last seen: a series no longer measured (a record key gone) is dropped. */
+	seenAt: number;
+}
+
+/** Guards our own memory: collections watched at once, all modules together. */
+const MAX_SERIES = 2000;
+
+/**
+ * Watches the app's server modules at module scope, at post-GC samples (never per request): the
+ * entry counts of the collections their top-level bindings hold, related to the requests of the
+ * route (or hooks, or layout) whose file declares them, and the writes requests make to their
+ * top-level `let`s. Cost per sample: the bindings, a few nested collections each (see measure-value).
+ */
+export class ScopeWatch {
+	#options: ScopeWatchOptions;
+	#registry: ScopeRegistry;
+	#series = new Map<string, Series>();
+	/** The module instance each file's series were measured on: a new instance starts them over. */
+	#instances = new Map<string, number>();
+	#samples = 0;
+	readonly sharedState: SharedState;
+
+	constructor(options: ScopeWatchOptions) {
+		this.#options = options;
+		this.#registry = scopeRegistry();
+		this.sharedState = new SharedState({ relative: (file) => this.#relative(file), onFindingChange: options.onFindingChange });
+	}
+
+	/** At a post-GC sample. `requestsSince`: each route's requests since the previous sample. */
+	sample(requestsOf: RequestsOf, requestsSince: ReadonlyMap<string, number>): void {
+		this.#samples++;
+		for (const module of this.#registry.modules()) {
+			const owner = this.#options.classifyScript(module.file);
+			if (this.#instances.get(module.file) !== module.instance) this.#replaced(module);
+			try {
+				if (owner !== undefined) this.#measure(module, owner, requestsOf(owner));
+				this.sharedState.sample(module, owner, requestsSince);
+			} catch (error) {
+				this.#options.onError(error);
+			}
+		}
+		for (const [key, series] of this.#series) if (series.seenAt !== this.#samples) this.#series.delete(key);
+	}
+
+	/** Server code was edited: its modules are new instances, and counts start over everywhere. */
+	newEpoch(): void {
+		this.#series.clear();
+		this.sharedState.newEpoch();
+	}
+
+	/** The collections of an owner that grow with its requests (leak or filling), most entries per request first. */
+	keptBy(owner: string): KeptBy[] {
+		const kept: KeptBy[] = [];
+		for (const series of this.#series.values()) {
+			if (series.owner !== owner || (series.growth.state !== 'leak' && series.growth.state !== 'filling')) continue;
+			kept.push({
+				name: series.name,
+				kind: series.kind,
+				file: this.#relative(series.file),
+				line: series.line,
+				entriesPerRequest: round(series.growth.entriesPerRequest),
+				entries: series.growth.entries,
+				unbounded: series.growth.state === 'leak'
+			});
+		}
+		return kept.sort((a, b) => Number(b.unbounded) - Number(a.unbounded) || b.entriesPerRequest - a.entriesPerRequest);
+	}
+
+	/**
+	 * The route's verdict with what its module scope shows. A collection that grows without bound is a
+	 * leak whatever its size (tiny leaks by count). A heap verdict of `leak` waits while the route's
+	 * collections are still filling, and is dropped while the growth it saw was a collection that then
+	 * stopped: within `window` requests of that stop, the heap estimate still holds the fill.
+	 */
+	verdictOf(owner: string, heap: Verdict, previous: Verdict, window: number): Verdict {
+		let filling = false;
+		for (const series of this.#series.values()) {
+			if (series.owner !== owner) continue;
+			const { state, flatFor } = series.growth;
+			if (state === 'leak') return 'leak';
+			if (state === 'filling' || (state === 'filled' && flatFor < window)) filling = true;
+		}
+		if (heap === 'leak' && filling && previous !== 'leak') return previous === 'warming' ? 'warming' : 'ok';
+		return heap;
+	}
+
+	#measure(module: ModuleScope, owner: string, requests: number): void {
+		for (const binding of module.bindings) {
+			let value: unknown;
+			try {
+				value = binding.read();
+			} catch {
+				continue; // Not initialised (a module that threw during evaluation).
+			}
+			for (const measured of measureValue(value, binding.name)) {
+				const key = `${module.file}\0${measured.path}\0${measured.kind}`;
+				let series = this.#series.get(key);
+				if (!series) {
+					if (this.#series.size >= MAX_SERIES) continue;
+					series = {
+						file: module.file,
+						name: measured.path,
+						line: binding.line,
+						kind: measured.kind,
+						evicts: binding.evicts,
+						owner,
+						points: [],
+						growth: judgeGrowth([], false, 'flat'),
+						seenAt: 0
+					};
+					this.#series.set(key, series);
+				}
+				series.seenAt = this.#samples;
+				const last = series.points[series.points.length - 1];
+				// A point per sample in which the owner had requests: growth is measured against them.
+				if (last && last.requests === requests) {
+					last.entries = measured.entries;
+				} else {
+					addPoint(series.points, { requests, entries: measured.entries });
+				}
+				series.growth = judgeGrowth(series.points, series.evicts, series.growth.state as GrowthState);
+			}
+		}
+	}
+
+	#replaced(module: ModuleScope): void {
+		this.#instances.set(module.file, module.instance);
+		for (const [key, series] of this.#series) if (series.file === module.file) this.#series.delete(key);
+		this.sharedState.replaced(module.file);
+	}
+
+	#relative(file: string): string {
+		return path.relative(this.#options.root, file).split(path.sep).join('/');
+	}
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+/**
+ * The route id prefix of the routes an owner runs under: null for hooks (every request), the layout's
+ * directory for a layout (`src/routes/(app)/+layout.server.ts` runs under `/(app)` and below), and
+ * undefined for a route's own key.
+ */
+export function ownerPrefix(owner: string): string | null | undefined {
+	if (owner.startsWith('hooks:')) return null;
+	if (!owner.startsWith('layout:')) return undefined;
+	const dir = owner.slice(0, owner.lastIndexOf('/'));
+	const at = dir.indexOf('routes');
+	return at === -1 ? '' : dir.slice(at + 'routes'.length);
+}
