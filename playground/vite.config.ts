@@ -3,5 +3,6 @@ import { defineConfig } from 'vite';
 import heapwatch from 'vite-plugin-heapwatch';
 
 export default defineConfig({
-	plugins: [sveltekit(), heapwatch()]
+	// Remote functions (`*.remote.ts`) are used by the lab's remote-cache pair.
+	plugins: [sveltekit({ experimental: { remoteFunctions: true } }), heapwatch()]
 });

@@ -2,11 +2,12 @@ import { memoryDeltasSince, readHeap, readMemory, type MemoryAtStart } from './h
 import { forceGc, forceMinorGc } from './heap/gc.ts';
 import { LoadGovernor } from './heap/load-governor.ts';
 import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
-import { AllocationSampler, type AllocationSite, type ClassifyScript, type IsAppCode, type LiveBytes } from './heap/allocation-sampler.ts';
+import { AllocationSampler, UNPLACED, type AllocationSite, type ClassifyScript, type IsAppCode, type LiveBytes } from './heap/allocation-sampler.ts';
 import { RetentionEstimator, type RetentionEstimate } from './estimator/retention-estimator.ts';
 import { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend.ts';
 import { nextVerdict, type RouteEstimate } from './estimator/verdict.ts';
 import { requestStorage, type RequestContext } from './request/request-context.ts';
+import { RequestMarkers } from './request/request-markers.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import { HandleTracker, type HandlesOfRoute } from './handles/handle-tracker.ts';
 import type { FindingReport, Report, RequestSummary, RouteReport, SourceLocation, StaleHandleSite, Verdict } from './protocol.ts';
@@ -137,6 +138,8 @@ export class Monitor {
 	#shared: SharedSources;
 	#scope: ScopeWatch | undefined;
 	#governor: LoadGovernor;
+	/** Place what requests that ran alone allocated with no route file on the stack (see request-markers.ts). */
+	#markers = new RequestMarkers();
 	/** At the latest sample, every route that took requests since the one before had an `ok` verdict. */
 	#settled = false;
 	/** Route requests since the governor last saw the rate, and when that was. */
@@ -183,7 +186,11 @@ export class Monitor {
 	/** A request entered the dev server. Call end() when its response finished or closed. */
 	begin(method: string): RequestContext {
 		// Alone: nothing else in flight that counts (an open SSE stream or long poll does not, see in-flight.ts).
-		const context = this.#context(method, this.#readBefore(this.sampler.inFlight === 0), this.#handles?.watch() ?? false);
+		const alone = this.sampler.inFlight === 0;
+		// Marked before memory is read: its marker is not part of its own heap delta.
+		const marker = this.#markers.started(alone && !this.#governor.coarse && this.#allocations !== undefined);
+		const context = this.#context(method, this.#readBefore(alone), this.#handles?.watch() ?? false);
+		if (marker !== undefined) context.marker = marker;
 		this.sampler.started(context);
 		return context;
 	}
@@ -212,6 +219,7 @@ export class Monitor {
 	end(context: RequestContext, status: number, aborted = false): void {
 		try {
 			const route = context.route ?? context.fallbackRoute;
+			if (context.marker !== undefined) this.#markers.ended(context.marker, route ? keyOf(route.id) : null);
 			this.#handles?.requestEnded(context, route ? keyOf(route.id) : undefined);
 			if (route) {
 				const summary = this.#summarize(context, status, false, aborted);
@@ -348,7 +356,10 @@ export class Monitor {
 		return live;
 	}
 
-	#onSample(sample: HeapSample, live: Map<string, LiveBytes> | undefined): void {
+	#onSample(measured: HeapSample, live: Map<string, LiveBytes> | undefined): void {
+		// Open request markers were alive at this GC: they are ours, not the app's.
+		const sample = { ...measured, heapUsed: measured.heapUsed - this.#markers.openBytes };
+		if (live) this.#markers.release();
 		this.#samples++;
 		// Sampling changed between the previous sample and this one: this interval's figures mix two rates.
 		const resampled = this.#resampled;
@@ -362,6 +373,8 @@ export class Monitor {
 			let attributed = 0;
 			if (live && this.#lastLive) {
 				for (const key of new Set([...live.keys(), ...this.#lastLive.keys()])) {
+					// Growth nothing could place is left to the regression below.
+					if (key === UNPLACED) continue;
 					attributed += (live.get(key)?.live ?? 0) - (this.#lastLive.get(key)?.live ?? 0);
 				}
 			}
@@ -496,7 +509,7 @@ export class Monitor {
 	#readLiveBytes(): Map<string, LiveBytes> | undefined {
 		if (!this.#allocations) return undefined;
 		try {
-			return this.#allocations.liveBytesByKey();
+			return this.#allocations.liveBytesByKey(this.#markers.keyOfSize());
 		} catch (error) {
 			this.#options.onError(error);
 			return undefined;

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Monitor, replacedFiles } from '@heapwatch/core';
 import { createLog, type Log } from './log.ts';
 import { resolveOptions, routeMatcher, type HeapwatchOptions, type ResolvedOptions } from './options.ts';
-import { matchRoute, readRouteTable, type RouteEntry } from './routes/route-table.ts';
+import { matchRemoteFunction, matchRoute, readRouteTable, type RouteEntry } from './routes/route-table.ts';
 import { createScriptClassifier } from './routes/classify-script.ts';
 import { createAppCodeTest, createSourceResolver } from './routes/source-locations.ts';
 import { installBridge, routeHookPlugin } from './server/route-hook.ts';
@@ -134,7 +134,8 @@ function startMonitoring(
 		}
 	});
 
-	const uninstallBridge = installBridge(createBridge(monitor, onError));
+	const remoteIdOf = (pathname: string) => matchRemoteFunction(table, pathname)?.id;
+	const uninstallBridge = installBridge(createBridge(monitor, onError, remoteIdOf));
 	const routing = {
 		hookInstalled: () => hook.installed,
 		matchUrl(pathname: string) {

@@ -1,4 +1,5 @@
 import { acquireSamplingProfiler, type SamplingProfiler } from '../process/sampling-profiler.ts';
+import { MARKER_FUNCTION, type MarkerKeyOfSize } from '../request/request-markers.ts';
 
 /** One frame of an allocation stack, as V8's sampling heap profiler reports it. */
 interface CallFrame {
@@ -45,6 +46,25 @@ export function parseSite(key: string): AllocationSite {
 
 const MAX_SITES_PER_KEY = 20;
 
+interface Place {
+	key: string | undefined;
+	site: string | undefined;
+	tooling: boolean;
+	marker: boolean;
+}
+
+/** The latest marker allocated before `ordinal`, by binary search over markers sorted by ordinal. */
+function markerBefore<T extends { ordinal: number }>(markers: T[], ordinal: number): T | undefined {
+	let low = 0;
+	let high = markers.length;
+	while (low < high) {
+		const middle = (low + high) >>> 1;
+		if (markers[middle].ordinal < ordinal) low = middle + 1;
+		else high = middle;
+	}
+	return low > 0 ? markers[low - 1] : undefined;
+}
+
 interface ProfileNode {
 	id: number;
 	callFrame: CallFrame;
@@ -52,8 +72,23 @@ interface ProfileNode {
 	children: ProfileNode[];
 }
 
-/** Where a live allocation belongs: a key (a route id, or a shared source) chosen by the caller from its stack. */
+/**
+ * Where a live allocation belongs: a key (a route id, or a shared source) chosen by the caller from its
+ * stack; TOOLING for the dev server's own code (Vite, heapwatch).
+ */
 export type ClassifyScript = (url: string) => string | undefined;
+
+/**
+ * What a classifier returns for the dev tooling's own scripts. An allocation whose innermost script is
+ * one of them, and with no route file on its stack, is nobody's: it is left out of every estimate.
+ */
+export const TOOLING = '(tooling)';
+
+/**
+ * Live sampled bytes with no route file on their stack, allocated while no single request ran alone
+ * (or before the first marker of a read): growth heapwatch cannot place. Never a route.
+ */
+export const UNPLACED = '(unplaced)';
 /** Whether a script is the app's own code (not a library, Vite, Kit or Node), where a site is named. */
 export type IsAppCode = (url: string) => boolean;
 
@@ -100,22 +135,32 @@ export class AllocationSampler {
 		});
 	}
 
-	/** Live sampled bytes per key. Call right after a full GC so that only retained objects remain. */
-	liveBytesByKey(): Map<string, LiveBytes> {
+	/**
+	 * Live sampled bytes per key. Call right after a full GC so that only retained objects remain.
+	 * Allocations with no route file on their stack go to the request whose marker precedes them
+	 * (see request/request-markers.ts), or to UNPLACED.
+	 */
+	liveBytesByKey(keyOfMarker?: MarkerKeyOfSize): Map<string, LiveBytes> {
 		const { profile } = this.#post('HeapProfiler.getSamplingProfile') as { profile: { head: ProfileNode; samples: Sample[] } };
 		if (this.#generation !== this.#profiler.generation) {
 			this.#generation = this.#profiler.generation;
 			this.#previous.clear();
 		}
 		this.#nameScripts(profile.head);
-		const placeOfNode = new Map<number, { key: string; site: string | undefined }>();
-		const stack: { node: ProfileNode; key: string | undefined; site: string | undefined }[] = [{ node: profile.head, key: undefined, site: undefined }];
+		const placeOfNode = new Map<number, Place>();
+		const stack: { node: ProfileNode; key: string | undefined; site: string | undefined; tooling: boolean; marker: boolean }[] = [
+			{ node: profile.head, key: undefined, site: undefined, tooling: false, marker: false }
+		];
 		while (stack.length > 0) {
-			const { node, key: inherited, site: outerSite } = stack.pop()!;
-			const key = this.#keyOf(node) ?? inherited;
+			const { node, key: inherited, site: outerSite, tooling: outerTooling, marker: outerMarker } = stack.pop()!;
+			const own = this.#keyOf(node);
+			const key = own === TOOLING ? inherited : (own ?? inherited);
 			const site = this.#siteOf(node) ?? outerSite;
-			if (key !== undefined) placeOfNode.set(node.id, { key, site });
-			for (const child of node.children) stack.push({ node: child, key, site });
+			// The innermost frame with a script decides whether an unplaced allocation is the tooling's.
+			const tooling = this.#urlOf(node) ? own === TOOLING : outerTooling;
+			const marker = outerMarker || node.callFrame.functionName === MARKER_FUNCTION;
+			placeOfNode.set(node.id, { key, site, tooling, marker });
+			for (const child of node.children) stack.push({ node: child, key, site, tooling, marker });
 		}
 
 		const totals = new Map<string, LiveBytes>();
@@ -125,15 +170,32 @@ export class AllocationSampler {
 			return total;
 		};
 		const current = new Map<number, { key: string; size: number }>();
+		const add = (sample: Sample, key: string, site: string | undefined) => {
+			current.set(sample.ordinal, { key, size: sample.size });
+			const total = entry(key);
+			total.live += sample.size;
+			if (!this.#previous.has(sample.ordinal)) total.turnover += sample.size;
+			if (site) total.sites.set(site, (total.sites.get(site) ?? 0) + sample.size);
+		};
+		const markers: { ordinal: number; key: string | null }[] = [];
+		const unplaced: { sample: Sample; site: string | undefined }[] = [];
 		for (const sample of profile.samples) {
 			const place = placeOfNode.get(sample.nodeId);
 			if (place === undefined) continue;
-			current.set(sample.ordinal, { key: place.key, size: sample.size });
-			const total = entry(place.key);
-			total.live += sample.size;
-			if (!this.#previous.has(sample.ordinal)) total.turnover += sample.size;
-			if (place.site) total.sites.set(place.site, (total.sites.get(place.site) ?? 0) + sample.size);
+			if (place.marker) {
+				const key = keyOfMarker?.(sample.size);
+				if (key !== undefined) markers.push({ ordinal: sample.ordinal, key });
+			} else if (place.key !== undefined) {
+				add(sample, place.key, place.site);
+			} else if (!place.tooling) {
+				// Placed once, when first seen: it keeps that key for as long as it lives.
+				const earlier = this.#previous.get(sample.ordinal);
+				if (earlier) add(sample, earlier.key, place.site);
+				else unplaced.push({ sample, site: place.site });
+			}
 		}
+		markers.sort((a, b) => a.ordinal - b.ordinal);
+		for (const { sample, site } of unplaced) add(sample, markerBefore(markers, sample.ordinal)?.key ?? UNPLACED, site);
 		for (const [ordinal, gone] of this.#previous) if (!current.has(ordinal)) entry(gone.key).turnover += gone.size;
 		this.#previous = current;
 		for (const total of totals.values()) {

@@ -17,6 +17,8 @@ export interface RequestContext {
 	 * load, where one request in ten is watched (see HandleTracker.watch).
 	 */
 	watchHandles: boolean;
+	/** Its marker's id when it started alone (request-markers.ts): what it allocates is placed by it. */
+	marker?: number;
 	/** Set when SvelteKit's handle runs: the request reached Kit (not a Vite module or asset request). */
 	route?: { id: string | null };
 	/** Set by the URL-matching fallback when the route hook could not be installed. */

@@ -1,15 +1,20 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TOOLING } from '@heapwatch/core';
 
 const ROUTE_OWN_FILE = /^\+(page\.server|server|page)\.[^.]+$/;
 const LAYOUT_FILE = /^\+layout(\.server)?\.[^.]+$/;
 const HOOKS_FILE = /^hooks\.server\.[^.]+$/;
+/** Vite's own scripts, wherever the package manager put them. */
+const VITE_SCRIPT = /[\\/]node_modules[\\/](\.pnpm[\\/]vite@[^\\/]+[\\/]node_modules[\\/])?vite[\\/]/;
+/** This package: dist/ once built (core is bundled in), src/ in its own tests. */
+const OWN_PACKAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..') + path.sep;
 
 /**
  * Maps the URL of a script on an allocation stack to what it belongs to: the route id for a route's
  * own files (+page.server, +server, +page), `layout:<file>` and `hooks:<file>` for code that runs
- * under many routes, undefined for anything else (libraries, Vite, Kit, your own modules, which
- * count for the route that called them).
+ * under many routes, TOOLING for Vite and heapwatch, undefined for anything else (libraries, Kit,
+ * your own modules, which count for the route that called them or the request that ran).
  */
 export function createScriptClassifier(root: string, routesDir = 'src/routes', srcDir = 'src'): (url: string) => string | undefined {
 	const routesBase = path.join(root, routesDir) + path.sep;
@@ -25,6 +30,7 @@ export function createScriptClassifier(root: string, routesDir = 'src/routes', s
 
 	function classify(file: string | undefined): string | undefined {
 		if (!file) return undefined;
+		if (file.startsWith(OWN_PACKAGE) || VITE_SCRIPT.test(file)) return TOOLING;
 		const name = path.basename(file);
 		if (file.startsWith(routesBase)) {
 			const dir = path.dirname(file);

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
+import { readRemoteFunctions } from './remote-functions.ts';
 
 /** A SvelteKit route as the file system defines it. */
 export interface RouteEntry {
@@ -14,7 +15,8 @@ const FILE_PREFERENCE = ['+page.server', '+server', '+page'];
 const ROUTE_FILE = /^\+page(\.server)?\.(js|ts)$|^\+server\.(js|ts)$|^\+page\.svelte$/;
 
 /**
- * Reads src/routes into route ids, their main file, and a URL pattern. Used for the route file in
+ * Reads src/routes into route ids, their main file, and a URL pattern, and the remote functions under
+ * src/ (see remote-functions.ts). Used for the route file in
  * warnings, and as the fallback router when SvelteKit's own route id cannot be read.
  */
 export function readRouteTable(root: string, routesDir = 'src/routes'): RouteEntry[] {
@@ -38,7 +40,9 @@ export function readRouteTable(root: string, routesDir = 'src/routes'): RouteEnt
 	};
 	walk(base, []);
 	// Most specific first: static segments beat parameters, parameters beat rest parameters.
-	return entries.sort((a, b) => specificity(b.id) - specificity(a.id));
+	entries.sort((a, b) => specificity(b.id) - specificity(a.id));
+	// Remote functions first: their endpoint is no route's URL.
+	return [...readRemoteFunctions(root), ...entries];
 }
 
 function patternOf(segments: string[]): RegExp {
@@ -70,6 +74,12 @@ function specificity(id: string): number {
 		else if (segment) score += 2;
 	}
 	return score;
+}
+
+/** The remote function a pathname calls (`/_app/remote/<hash>/<name>`), if any. */
+export function matchRemoteFunction(table: RouteEntry[], pathname: string): RouteEntry | undefined {
+	if (!pathname.includes('/remote/')) return undefined;
+	return table.find((entry) => entry.id.startsWith('remote:') && entry.pattern.test(pathname));
 }
 
 /** The route a pathname would render, by file-system rules alone. */

@@ -49,6 +49,14 @@ export function createRequestMiddleware(monitor: Monitor, routing: Routing, onEr
 	};
 }
 
+function remoteIdOfRequest(request: Request, remoteIdOf: (pathname: string) => string | undefined): string | null {
+	try {
+		return remoteIdOf(new URL(request.url).pathname) ?? null;
+	} catch {
+		return null;
+	}
+}
+
 function attributeByUrl(context: RequestContext, req: Connect.IncomingMessage, res: ServerResponse, routing: Routing) {
 	const type = String(res.getHeader('content-type') ?? '');
 	if (!/text\/html|application\/json/.test(type)) return;
@@ -57,15 +65,23 @@ function attributeByUrl(context: RequestContext, req: Connect.IncomingMessage, r
 	if (id !== undefined) context.fallbackRoute = { id };
 }
 
-/** What the wrapped Kit `handle` calls: marks the request as Kit's, with its route id. */
-export function createBridge(monitor: Monitor, onError: (error: unknown) => void): Bridge {
+/**
+ * What the wrapped Kit `handle` calls: marks the request as Kit's, with its route id. A remote
+ * function called over HTTP has no route id: `remoteIdOf(pathname)` names it (`remote:<file>#<name>`).
+ * One called while a page renders runs inside that page's request, and stays with the page.
+ */
+export function createBridge(
+	monitor: Monitor,
+	onError: (error: unknown) => void,
+	remoteIdOf: (pathname: string) => string | undefined = () => undefined
+): Bridge {
 	return {
 		handle(input, handle) {
 			const context = requestStorage.getStore();
 			const { event } = input;
 			if (!context) return handle(input);
 			if (!event.isSubRequest) {
-				context.route = { id: event.route.id };
+				context.route = { id: event.route.id ?? remoteIdOfRequest(event.request, remoteIdOf) };
 				return handle(input);
 			}
 			const sub = monitor.beginSubRequest(event.request.method);

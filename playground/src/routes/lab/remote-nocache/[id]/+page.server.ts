@@ -1,0 +1,5 @@
+import { getReport } from '../data.remote.ts';
+
+export async function load({ params }) {
+	return { report: await getReport(params.id) };
+}
