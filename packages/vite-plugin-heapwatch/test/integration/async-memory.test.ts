@@ -1,0 +1,86 @@
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
+import { fresh, get, report, shuffle, sleep } from '../../../../scripts/lib/traffic.ts';
+import { djb2 } from '../../src/routes/remote-functions.ts';
+import type { Report } from '../../src/index.ts';
+
+// Memory built with no route file on its stack: in a remote function (Kit's remote machinery calls it)
+// and in undici reading an event.fetch body. Issue 13: both were `ok` at 0 KB before.
+const LEAKY = ['/lab/remote-cache/{n}', '/lab/kept-fetch/{n}'];
+const TWINS = ['/lab/remote-nocache/{n}', '/lab/dropped-fetch/{n}'];
+const CLEAN = ['/lab/weakmap/{n}', '/lab/big-transient/{n}', '/lab/singleton', '/lab/locals/{n}'];
+const REMOTE_FILES = { leaky: 'src/routes/lab/remote-cache/data.remote.ts', clean: 'src/routes/lab/remote-nocache/data.remote.ts' };
+const idOf = (href: string) => href.replace('{n}', '[id]');
+const remoteId = (file: string) => `remote:${file}#getReport`;
+
+let server: DevServer;
+let final: Report;
+const route = (id: string) => final.routes.find((r) => r.id === id)!;
+
+/** A remote query called over HTTP, as the browser does (`?payload=` is the argument, devalue then base64url). */
+async function callRemote(file: string, arg: string): Promise<number> {
+	const payload = Buffer.from(JSON.stringify([arg])).toString('base64url');
+	return get(server.url, `/_app/remote/${djb2(file)}/getReport?payload=${payload}`);
+}
+
+/** A client that leaves half-way through a streamed response, as a closed tab does. */
+function leaveEarly(path: string): Promise<void> {
+	return new Promise((resolve) => {
+		const request = http.get(server.url + path, (response) => response.once('data', () => (request.destroy(), resolve())));
+		request.on('error', () => resolve());
+	});
+}
+
+beforeAll(async () => {
+	server = await startDevServer();
+	// Browsing in a shuffled order, remote functions called by the page and over HTTP, and now and
+	// then a client that leaves a streamed response early.
+	for (let round = 0; round < 30; round++) {
+		for (const href of shuffle([...LEAKY, ...TWINS, ...CLEAN])) expect(await get(server.url, fresh(href))).toBe(200);
+		expect(await callRemote(REMOTE_FILES.leaky, fresh('{n}'))).toBe(200);
+		expect(await callRemote(REMOTE_FILES.clean, fresh('{n}'))).toBe(200);
+		if (round % 5 === 0) await leaveEarly('/lab/slow');
+		await sleep(120);
+	}
+	await sleep(1500);
+	final = await report(server.url);
+});
+
+afterAll(() => server?.stop());
+
+describe('memory allocated on behalf of a request with no route file on its stack', () => {
+	it.each(LEAKY)('flags %s, with its own file', (href) => {
+		const r = route(idOf(href));
+		expect(r.verdict).toBe('leak');
+		expect(r.retainedBytesPerRequest).toBeGreaterThan(8 * 1024);
+		expect(r.file).toMatch(/^src\/routes\/lab\/(remote-cache|kept-fetch)\/\[id\]\/\+(page\.server|server)\.ts$/);
+	});
+
+	it('names what the remote query keeps: makeRecords, called from it', () => {
+		expect(route('/lab/remote-cache/[id]').sources[0]).toMatchObject({ file: 'src/lib/lab/payload.ts', function: 'makeRecords' });
+	});
+
+	it.each([...TWINS, ...CLEAN])('keeps %s at ok', (href) => {
+		expect(route(idOf(href)).verdict).toBe('ok');
+		expect(route(idOf(href)).firstFlaggedAt).toBeNull();
+	});
+
+	it('keeps the event.fetch target (a sub-request) at ok: the kept body is its caller’s', () => {
+		expect(route('/lab/fetch-source/[id]').verdict).toBe('ok');
+	});
+
+	it('gives a remote function called over HTTP a row of its own, with its file and verdict', () => {
+		const leaky = route(remoteId(REMOTE_FILES.leaky));
+		expect(leaky).toMatchObject({ verdict: 'leak', file: REMOTE_FILES.leaky });
+		expect(leaky.requests).toBe(30);
+		expect(route(remoteId(REMOTE_FILES.clean))).toMatchObject({ verdict: 'ok', file: REMOTE_FILES.clean });
+		// The calls made while the pages rendered stayed with the pages: 30 requests each, not 60.
+		expect(route('/lab/remote-cache/[id]').requests).toBe(30);
+	});
+
+	it('says so in the terminal for the remote function, by its id', () => {
+		expect(server.output()).toMatch(/\[heapwatch\] remote:src\/routes\/lab\/remote-cache\/data\.remote\.ts#getReport retains ~\d+\.\d KB per request/);
+		expect(server.output()).not.toMatch(/remote-nocache[^\n]* retains/);
+	});
+});
