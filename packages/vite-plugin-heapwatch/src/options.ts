@@ -63,7 +63,7 @@ export interface HeapwatchOptions {
 	overlay?: false | OverlayOptions;
 	/**
 	 * What `heapwatch check` (the CLI for CI) requests; its command-line flags override these.
-	 * @default { routes: [], runs: 30 }
+	 * @default { routes: [] }
 	 */
 	check?: CheckOptions;
 }
@@ -78,8 +78,9 @@ export interface CheckOptions {
 	 */
 	routes?: Array<string | CheckRoute>;
 	/**
-	 * Measured requests per route, after the plugin's `warmupRequests`.
-	 * @default 30
+	 * A fixed number of measured requests per route, after the plugin's `warmupRequests`. Unset, the
+	 * check keeps requesting a route until it is decided (leak or clean), between `--min-runs` and `--max-runs`.
+	 * @default undefined
 	 */
 	runs?: number;
 }
@@ -126,7 +127,7 @@ export interface OverlayOptions {
 }
 
 export type ResolvedOverlayOptions = Required<OverlayOptions>;
-export type ResolvedCheckOptions = { routes: CheckRoute[]; runs: number };
+export type ResolvedCheckOptions = { routes: CheckRoute[]; runs?: number };
 export type ResolvedOptions = Required<Omit<HeapwatchOptions, 'overlay' | 'check'>> & { overlay: false | ResolvedOverlayOptions; check: ResolvedCheckOptions };
 
 const overlayDefaults: ResolvedOverlayOptions = { position: 'bottom-right', open: false, shortcut: 'alt-shift-h', inAutomatedBrowsers: false };
@@ -141,7 +142,7 @@ export const defaults: ResolvedOptions = {
 	handleGrace: 1000,
 	ignoreRoutes: [],
 	overlay: overlayDefaults,
-	check: { routes: [], runs: 30 }
+	check: { routes: [] }
 };
 
 const docs = 'the Options section of the vite-plugin-heapwatch README';

@@ -1,35 +1,51 @@
 import { parseArgs } from 'node:util';
+import { REPORTERS, type ReporterName } from './reporters/index.ts';
 
 /** A mistake in how the CLI was called or configured: exit code 2, the message, no stack. */
 export class UsageError extends Error {}
 
+/** Measured requests before a route can be called clean: two batches, so that their scatter is known. */
+export const DEFAULT_MIN_RUNS = 40;
+/** Measured requests before a route is left undecided. */
+export const DEFAULT_MAX_RUNS = 200;
+
 export const USAGE = `Usage: heapwatch check [route...] [options]
 
 Starts your app's Vite dev server with heapwatch, requests each route again and again with fresh
-parameters, and reports the routes that keep memory or leave timers and handles alive.
+parameters until it can tell, and answers for each: leak, clean, or undecided.
 
-  route               a URL template, such as /products/{n} ({n} becomes a fresh value per request);
-                      default: check.routes from heapwatch({ check }) in vite.config, else every
-                      route of src/routes without parameters
-  --runs <n>          measured requests per route (default: check.runs, else 30)
-  --method <method>   HTTP method for the routes given on the command line (default GET)
-  --body <body>       request body for them, {n} replaced too (sent as a form unless it starts with { or [)
-  --root <dir>        the app's root (default: the current directory)
-  --config <file>     the Vite config file (default: the one Vite finds in the root)
-  --json              print the results as JSON on stdout
-  --verbose           show Vite's and heapwatch's own log lines
-  -h, --help          show this help
+  route                a URL template, such as /products/{n} ({n} becomes a fresh value per request);
+                       default: check.routes from heapwatch({ check }) in vite.config, else every
+                       route of src/routes without parameters
+  --min-runs <n>       measured requests before a route can be called clean (default ${DEFAULT_MIN_RUNS})
+  --max-runs <n>       measured requests before a route is left undecided (default ${DEFAULT_MAX_RUNS})
+  --runs <n>           exactly n measured requests per route (sets both; default: check.runs if set)
+  --allow-undecided    exit 0 when no route leaks even if some are undecided
+  --reporter <name>    table (default), json, junit, sarif or github (annotations after the table)
+  --output <file>      write the report there; the table still goes to stdout
+  --json               the same as --reporter json
+  --method <method>    HTTP method for the routes given on the command line (default GET)
+  --body <body>        request body for them, {n} replaced too (sent as a form unless it starts with { or [)
+  --root <dir>         the app's root (default: the current directory)
+  --config <file>      the Vite config file (default: the one Vite finds in the root)
+  --verbose            show Vite's and heapwatch's own log lines
+  -h, --help           show this help
 
-Exit codes: 0 no route leaks, 1 a route keeps memory or leaves handles, 2 usage or setup error.`;
+Exit codes: 0 every route clean (or undecided, with --allow-undecided), 1 a route or shared code
+leaks, or a route is undecided, 2 usage or setup error.`;
 
 export interface CheckArgs {
 	routes: string[];
 	runs?: number;
+	minRuns?: number;
+	maxRuns?: number;
+	allowUndecided: boolean;
+	reporter: ReporterName;
+	output?: string;
 	method: string;
 	body?: string;
 	root: string;
 	config?: string;
-	json: boolean;
 	verbose: boolean;
 	help: boolean;
 }
@@ -44,6 +60,11 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
 			strict: true,
 			options: {
 				runs: { type: 'string' },
+				'min-runs': { type: 'string' },
+				'max-runs': { type: 'string' },
+				'allow-undecided': { type: 'boolean', default: false },
+				reporter: { type: 'string' },
+				output: { type: 'string' },
 				method: { type: 'string', default: 'GET' },
 				body: { type: 'string' },
 				root: { type: 'string', default: process.cwd() },
@@ -58,17 +79,45 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
 	}
 	const { values, positionals } = parsed;
 	const [command, ...routes] = positionals;
-	if (values.help) return { ...values, routes: [], runs: undefined, help: true };
+	const common = { method: values.method, body: values.body, root: values.root, config: values.config, verbose: values.verbose, output: values.output };
+	if (values.help) return { ...common, routes: [], allowUndecided: false, reporter: 'table', help: true };
 	if (command !== 'check') {
 		throw new UsageError(command === undefined ? USAGE : `Unknown command "${command}". The only command is "check".\n\n${USAGE}`);
 	}
-	const runs = values.runs === undefined ? undefined : Number(values.runs);
-	if (runs !== undefined && (!Number.isInteger(runs) || runs < 1 || runs > 10_000)) {
-		throw new UsageError(`--runs must be a whole number from 1 to 10000, got "${values.runs}".`);
+	const runs = count('--runs', values.runs);
+	const minRuns = count('--min-runs', values['min-runs']);
+	const maxRuns = count('--max-runs', values['max-runs']);
+	if (runs !== undefined && (minRuns !== undefined || maxRuns !== undefined)) {
+		throw new UsageError('--runs sets an exact number of requests: give either --runs, or --min-runs and --max-runs.');
 	}
+	if ((minRuns ?? DEFAULT_MIN_RUNS) > (maxRuns ?? Math.max(DEFAULT_MAX_RUNS, minRuns ?? 0))) {
+		throw new UsageError(`--min-runs (${minRuns ?? DEFAULT_MIN_RUNS}) must not be above --max-runs (${maxRuns}).`);
+	}
+	const reporter = values.reporter ?? (values.json ? 'json' : 'table');
+	if (!Object.hasOwn(REPORTERS, reporter)) {
+		throw new UsageError(`Unknown reporter "${reporter}". Reporters: ${Object.keys(REPORTERS).join(', ')}.`);
+	}
+	if (values.json && reporter !== 'json') throw new UsageError(`--json is --reporter json: it cannot go with --reporter ${reporter}.`);
 	for (const route of routes) {
 		if (!route.startsWith('/')) throw new UsageError(`Route "${route}" must be a path starting with "/", such as /products/{n}.`);
 	}
 	if (!/^[A-Za-z]+$/.test(values.method)) throw new UsageError(`--method must be an HTTP method such as POST, got "${values.method}".`);
-	return { ...values, method: values.method.toUpperCase(), routes, runs };
+	return {
+		...common,
+		method: values.method.toUpperCase(),
+		routes,
+		runs,
+		minRuns,
+		maxRuns,
+		allowUndecided: values['allow-undecided'],
+		reporter: reporter as ReporterName,
+		help: false
+	};
+}
+
+function count(flag: string, value: string | undefined): number | undefined {
+	if (value === undefined) return undefined;
+	const n = Number(value);
+	if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new UsageError(`${flag} must be a whole number from 1 to 10000, got "${value}".`);
+	return n;
 }

@@ -6,16 +6,17 @@ const METHOD = /^[A-Za-z]+$/;
 
 /** Validates `heapwatch({ check })`: every route becomes `{ url, method, body? }`. */
 export function resolveCheck(check: CheckOptions | undefined, invalid: Invalid): ResolvedCheckOptions {
-	if (check === undefined) return { routes: [], runs: 30 };
+	if (check === undefined) return { routes: [] };
 	if (typeof check !== 'object' || check === null || Array.isArray(check)) throw invalid('check', 'an object ({ routes, runs })', check);
 	for (const name of Object.keys(check)) {
 		if (name !== 'routes' && name !== 'runs') throw new TypeError(`[heapwatch] unknown option "check.${name}". Known check options: routes, runs`);
 	}
-	const runs = check.runs ?? 30;
-	if (!Number.isInteger(runs) || runs < 1 || runs > 10_000) throw invalid('check.runs', 'a whole number from 1 to 10000', runs);
+	const runs = check.runs;
+	if (runs !== undefined && (!Number.isInteger(runs) || runs < 1 || runs > 10_000)) throw invalid('check.runs', 'a whole number from 1 to 10000', runs);
 	const routes = check.routes ?? [];
 	if (!Array.isArray(routes)) throw invalid('check.routes', 'an array of URL templates or { url, method, body }', routes);
-	return { runs, routes: routes.map((route, i) => toCheckRoute(route, `check.routes[${i}]`, invalid)) };
+	const resolved = routes.map((route, i) => toCheckRoute(route, `check.routes[${i}]`, invalid));
+	return runs === undefined ? { routes: resolved } : { routes: resolved, runs };
 }
 
 export function toCheckRoute(route: unknown, name: string, invalid: Invalid): CheckRoute {

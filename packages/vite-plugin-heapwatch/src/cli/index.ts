@@ -1,15 +1,19 @@
 #!/usr/bin/env node
 /**
  * `heapwatch check`: for CI. Starts the app's Vite dev server with heapwatch in this process,
- * requests each route again and again, and exits 1 when a route keeps memory or leaves handles.
+ * requests each route until it can tell whether it leaks, and exits 1 on a leak or an undecided route.
  */
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseCheckArgs, UsageError, USAGE } from './args.ts';
+import { DEFAULT_MAX_RUNS, DEFAULT_MIN_RUNS, parseCheckArgs, UsageError, USAGE, type CheckArgs } from './args.ts';
+import { Z, type GateRule } from './decide.ts';
 import { createProgress } from './progress.ts';
-import { collectResults, formatTable } from './results.ts';
+import { formatReport } from './reporters/index.ts';
+import { collectResults } from './results.ts';
 import { runCheck } from './run-check.ts';
 import { startApp, type App } from './start-app.ts';
 import { resolveTargets } from './targets.ts';
+import type { ResolvedOptions } from '../options.ts';
 
 async function main(argv: string[]): Promise<number> {
 	const args = parseCheckArgs(argv);
@@ -21,16 +25,30 @@ async function main(argv: string[]): Promise<number> {
 	const app: App = await startApp(root, args.config, args.verbose);
 	try {
 		const targets = resolveTargets(args, app.options.check.routes, root);
-		const runs = args.runs ?? app.options.check.runs;
+		const rule = gateRule(args, app.options);
 		const progress = createProgress();
-		const { results, report } = await runCheck(app.url, targets, runs, app.options, progress);
+		const { results, report } = await runCheck(app.url, targets, rule, app.options, progress);
 		progress.done();
-		const result = collectResults(results, report);
-		process.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatTable(result)}\n`);
+		const result = collectResults(results, report, rule, args.allowUndecided);
+		const output = formatReport(args.reporter, result, root);
+		if (args.output) {
+			writeFileSync(path.resolve(args.output), `${output}\n`);
+			process.stdout.write(`${args.reporter === 'table' ? output : formatReport('table', result, root)}\n`);
+		} else {
+			process.stdout.write(`${output}\n`);
+		}
 		return result.ok ? 0 : 1;
 	} finally {
 		await app.close();
 	}
+}
+
+/** The command line wins over `heapwatch({ check: { runs } })`, which wins over the defaults. */
+function gateRule(args: CheckArgs, options: ResolvedOptions): GateRule {
+	const exact = args.runs ?? (args.minRuns === undefined && args.maxRuns === undefined ? options.check.runs : undefined);
+	const minRuns = exact ?? args.minRuns ?? DEFAULT_MIN_RUNS;
+	const maxRuns = exact ?? args.maxRuns ?? Math.max(DEFAULT_MAX_RUNS, minRuns);
+	return { threshold: options.leakThreshold, z: Z, minRuns, maxRuns };
 }
 
 try {

@@ -1,5 +1,7 @@
 import type { CheckRoute, ResolvedOptions } from '../options.ts';
-import type { Report } from '@heapwatch/core';
+import type { Report, RouteReport } from '@heapwatch/core';
+import { decide, pool, type BatchEstimate, type Decision, type GateRule } from './decide.ts';
+import { flagged } from './findings.ts';
 import { fetchReport, send, sleep } from './traffic.ts';
 
 export interface TargetResult {
@@ -8,22 +10,40 @@ export interface TargetResult {
 	routeId: string | null;
 	/** Status of the last request. */
 	status: number;
+	/** Measured requests sent (after warm-up). */
+	runs: number;
+	/** heapwatch's estimate after each batch that had one. */
+	batches: BatchEstimate[];
+	decision: Decision;
+	/** The route as heapwatch reported it when the target was decided (or at the last batch). */
+	route: RouteReport | undefined;
 }
 
 export interface Progress {
 	(done: number, total: number, label: string): void;
 }
 
+/** Extra traffic sent beside each measured request (see abort-traffic.ts). */
+export type SideTraffic = (base: string, target: CheckRoute) => Promise<void>;
+
 // Between rounds the server is idle for a moment: heapwatch takes its post-GC samples then.
 const PAUSE_MS = 100;
 
 /**
- * Warm-up, then `runs` rounds over every target in turn, then waits for a last post-GC sample and
- * for the handle grace period, so that the report holds the final verdicts.
+ * Warm-up, then batches of requests over every target still undecided, in turn. A batch is one
+ * estimate window of the plugin (`window` requests), so that each batch's estimate rests on its own
+ * requests; after each, the gate reads heapwatch's report and decides what it can (decide.ts).
  */
-export async function runCheck(base: string, targets: CheckRoute[], runs: number, options: ResolvedOptions, progress: Progress) {
+export async function runCheck(
+	base: string,
+	targets: CheckRoute[],
+	rule: GateRule,
+	options: ResolvedOptions,
+	progress: Progress,
+	side?: SideTraffic
+): Promise<{ results: TargetResult[]; report: Report }> {
 	const warmup = Math.max(1, options.warmupRequests);
-	const total = targets.length * (warmup + runs);
+	const total = targets.length * (warmup + rule.maxRuns);
 	let done = 0;
 	const results: TargetResult[] = [];
 	for (const target of targets) {
@@ -36,24 +56,47 @@ export async function runCheck(base: string, targets: CheckRoute[], runs: number
 			status = await send(base, target);
 			progress(++done, total, `warming up ${target.url}`);
 		}
-		results.push({ target, routeId, status });
+		results.push({ target, routeId, status, runs: 0, batches: [], decision: 'undecided', route: undefined });
 	}
-	for (let round = 0; round < runs; round++) {
-		for (const result of results) {
-			result.status = await send(base, result.target);
-			progress(++done, total, result.target.url);
+	let report = await fetchReport(base);
+	let active = results;
+	while (active.length > 0) {
+		const size = Math.min(options.window, ...active.map((r) => rule.maxRuns - r.runs));
+		for (let round = 0; round < size; round++) {
+			for (const result of active) {
+				result.status = await send(base, result.target);
+				if (side) await side(base, result.target);
+				result.runs++;
+				progress(++done, total, result.target.url);
+			}
+			await sleep(PAUSE_MS);
 		}
-		await sleep(PAUSE_MS);
+		report = await settle(base, options);
+		for (const result of active) {
+			const route = report.routes.find((r) => r.id === result.routeId);
+			result.route = route;
+			if (route && route.estimateRequests > 0 && typeof route.retainedStandardError === 'number') {
+				result.batches.push({ bytesPerRequest: route.retainedBytesPerRequest, standardError: route.retainedStandardError });
+			}
+			const { decision, final } = decide({ pooled: pool(result.batches), runs: result.runs, flagged: flagged(route) }, rule);
+			result.decision = decision;
+			if (final) done += rule.maxRuns - result.runs;
+		}
+		active = active.filter((r) => r.decision === 'undecided' && r.runs < rule.maxRuns);
 	}
+	return { results, report };
+}
+
+/** Waits out the handle grace period and for a post-GC sample after the last request, so that every request counts. */
+async function settle(base: string, options: ResolvedOptions): Promise<Report> {
 	const finished = Date.now();
 	await sleep(options.handleGrace + 200);
-	// A post-GC sample after the last request, so the last requests count too.
 	let report = await fetchReport(base);
 	for (const deadline = Date.now() + options.sampleInterval * 3 + 1000; (report.lastSample?.at ?? 0) < finished && Date.now() < deadline;) {
 		await sleep(200);
 		report = await fetchReport(base);
 	}
-	return { results, report };
+	return report;
 }
 
 /** The route whose own (not sub-request) count went up between two reports. */

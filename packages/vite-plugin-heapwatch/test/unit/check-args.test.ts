@@ -5,7 +5,7 @@ import { resolveOptions } from '../../src/options.ts';
 describe('heapwatch check arguments', () => {
 	it('reads routes, runs, method and body', () => {
 		const args = parseCheckArgs(['check', '/products/{n}', '/cart', '--runs', '12', '--method', 'post', '--body', 'id={n}', '--json']);
-		expect(args).toMatchObject({ routes: ['/products/{n}', '/cart'], runs: 12, method: 'POST', body: 'id={n}', json: true });
+		expect(args).toMatchObject({ routes: ['/products/{n}', '/cart'], runs: 12, method: 'POST', body: 'id={n}', reporter: 'json' });
 	});
 
 	it("reports an unknown flag in node's words, as a usage error", () => {
@@ -18,11 +18,28 @@ describe('heapwatch check arguments', () => {
 		expect(() => parseCheckArgs(['check', 'products'])).toThrow('Route "products" must be a path starting with "/", such as /products/{n}.');
 		expect(() => parseCheckArgs(['watch'])).toThrow('Unknown command "watch". The only command is "check".');
 	});
+
+	it('reads the gate flags and rejects contradictions with the fix', () => {
+		expect(parseCheckArgs(['check', '--min-runs', '20', '--max-runs', '400', '--allow-undecided', '--reporter', 'junit', '--output', 'r.xml'])).toMatchObject({
+			minRuns: 20,
+			maxRuns: 400,
+			allowUndecided: true,
+			reporter: 'junit',
+			output: 'r.xml'
+		});
+		expect(parseCheckArgs(['check'])).toMatchObject({ runs: undefined, minRuns: undefined, maxRuns: undefined, allowUndecided: false, reporter: 'table' });
+		expect(() => parseCheckArgs(['check', '--reporter', 'tap'])).toThrow('Unknown reporter "tap". Reporters: table, json, junit, sarif, github.');
+		expect(() => parseCheckArgs(['check', '--runs', '20', '--max-runs', '40'])).toThrow(
+			'--runs sets an exact number of requests: give either --runs, or --min-runs and --max-runs.'
+		);
+		expect(() => parseCheckArgs(['check', '--min-runs', '60', '--max-runs', '40'])).toThrow('--min-runs (60) must not be above --max-runs (40).');
+		expect(() => parseCheckArgs(['check', '--json', '--reporter', 'sarif'])).toThrow('--json is --reporter json: it cannot go with --reporter sarif.');
+	});
 });
 
 describe('the check option of heapwatch()', () => {
-	it('defaults to discovered routes and 30 runs', () => {
-		expect(resolveOptions().check).toEqual({ routes: [], runs: 30 });
+	it('defaults to discovered routes and runs until decided', () => {
+		expect(resolveOptions().check).toEqual({ routes: [] });
 	});
 
 	it('turns templates into GET routes and keeps actions', () => {
