@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
 import { REPORTERS, type ReporterName } from './reporters/index.ts';
 
+/** A remote query named on the command line: `getPosts`, `<file>#getPosts` or `remote:<file>#getPosts` (see targets.ts). */
+const REMOTE_NAME = /^(remote:)?([^#\s]+\.remote\.(js|ts)#)?[A-Za-z_$][\w$]*$/;
+
 /** A mistake in how the CLI was called or configured: exit code 2, the message, no stack. */
 export class UsageError extends Error {}
 
@@ -15,6 +18,8 @@ Starts your app's Vite dev server with heapwatch, requests each route again and 
 parameters until it can tell, and answers for each: leak, clean, or undecided.
 
   route                a URL template, such as /products/{n} ({n} becomes a fresh value per request);
+                       or a remote query by name (getPosts, or src/routes/blog/data.remote.ts#getPosts),
+                       called over HTTP with a fresh argument;
                        default: check.routes from heapwatch({ check }) in vite.config, else every
                        route of src/routes without parameters
   --min-runs <n>       measured requests before a route can be called clean (default ${DEFAULT_MIN_RUNS})
@@ -99,7 +104,9 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
 	}
 	if (values.json && reporter !== 'json') throw new UsageError(`--json is --reporter json: it cannot go with --reporter ${reporter}.`);
 	for (const route of routes) {
-		if (!route.startsWith('/')) throw new UsageError(`Route "${route}" must be a path starting with "/", such as /products/{n}.`);
+		if (!route.startsWith('/') && !REMOTE_NAME.test(route)) {
+			throw new UsageError(`Route "${route}" must be a path starting with "/", such as /products/{n}, or a remote query's name, such as getPosts.`);
+		}
 	}
 	if (!/^[A-Za-z]+$/.test(values.method)) throw new UsageError(`--method must be an HTTP method such as POST, got "${values.method}".`);
 	return {

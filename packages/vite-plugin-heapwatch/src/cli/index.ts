@@ -12,7 +12,7 @@ import { formatReport } from './reporters/index.ts';
 import { collectResults } from './results.ts';
 import { runCheck } from './run-check.ts';
 import { startApp, type App } from './start-app.ts';
-import { resolveTargets } from './targets.ts';
+import { prepareRemoteTargets, resolveTargets } from './targets.ts';
 import type { ResolvedOptions } from '../options.ts';
 
 async function main(argv: string[]): Promise<number> {
@@ -25,6 +25,7 @@ async function main(argv: string[]): Promise<number> {
 	const app: App = await startApp(root, args.config, args.verbose);
 	try {
 		const targets = resolveTargets(args, app.options.check.routes, root);
+		await prepareRemoteTargets(app.server, root, targets);
 		const rule = gateRule(args, app.options);
 		const progress = createProgress();
 		const { results, report } = await runCheck(app.url, targets, rule, app.options, progress);

@@ -1,5 +1,6 @@
 import type { Report } from '@heapwatch/core';
 import type { CheckRoute } from '../options.ts';
+import { REMOTE_ARG, remoteArg } from '../routes/remote-functions.ts';
 
 /** A fresh value for `{n}` on every request: parameterised caches only grow when the parameter varies. */
 let counter = 0;
@@ -9,7 +10,7 @@ export const freshValue = () => `${prefix}${(counter++).toString(36)}`;
 /** Sends one request of a target, `{n}` replaced in its URL and body, and reads the whole response. */
 export async function send(base: string, target: CheckRoute): Promise<number> {
 	const n = freshValue();
-	const url = base + target.url.replaceAll('{n}', n);
+	const url = base + target.url.replaceAll(REMOTE_ARG, remoteArg(n)).replaceAll('{n}', n);
 	const headers: Record<string, string> = { accept: 'text/html,application/json;q=0.9,*/*;q=0.8' };
 	let body: string | undefined;
 	if (target.body !== undefined) {

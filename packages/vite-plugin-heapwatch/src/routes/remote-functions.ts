@@ -58,6 +58,17 @@ function exportedNames(file: string): string[] {
 	return [...code.matchAll(REMOTE_EXPORT)].map((match) => match[1]);
 }
 
+/** In a check target's URL: a fresh argument of a remote query, encoded as Kit expects it (remoteArg). */
+export const REMOTE_ARG = '{remote-arg}';
+
+/**
+ * A string argument as Kit's client sends it to a remote query: devalue's form of a string (the
+ * same as JSON's, in an array), base64url without padding (`stringify_remote_arg` in Kit's runtime/shared.js).
+ */
+export function remoteArg(value: string): string {
+	return Buffer.from(JSON.stringify([value])).toString('base64url');
+}
+
 /** Kit's `hash()` of one string (packages/kit/src/utils/hash.js). */
 export function djb2(value: string): string {
 	let hash = 5381;
