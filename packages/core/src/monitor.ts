@@ -14,8 +14,8 @@ import type { FindingReport, Report, RequestSummary, RouteReport, SourceLocation
 import { allocationSources } from './findings/allocation-sources.ts';
 import { SharedSources } from './findings/shared-sources.ts';
 import { monitorClosed, monitorStarted, processReport } from './process/monitors.ts';
-
 import { ownerPrefix, ScopeWatch } from './scope/scope-watch.ts';
+
 export interface MonitorOptions {
 	leakThreshold: number;
 	sampleInterval: number;
@@ -43,13 +43,13 @@ export interface MonitorOptions {
 	/** A hooks.server or +layout.server file started or stopped keeping memory under its routes. */
 	onFindingChange?(finding: FindingReport, previous: Verdict): void;
 	onError(error: unknown): void;
-	/** Tracks the timers and handles each request leaves alive (async_hooks); omit to leave it off. */
 	/**
 	 * Watches the app's server modules at module scope (registered by an SSR transform): the
 	 * collections that keep what leaks, tiny leaks by entry count, state shared across requests.
 	 * `root`: the app root, files are reported relative to it. Omit to leave it off.
 	 */
 	scope?: { root: string };
+	/** Tracks the timers and handles each request leaves alive (async_hooks); omit to leave it off. */
 	handles?: {
 		/** The app root: creation sites are reported relative to it. */
 		root: string;
@@ -135,8 +135,8 @@ export class Monitor {
 	/** Live sampled bytes per key at the previous sample of this epoch. */
 	#lastLive: Map<string, LiveBytes> | null = null;
 	#handles: HandleTracker | undefined;
-	#shared: SharedSources;
 	#scope: ScopeWatch | undefined;
+	#shared: SharedSources;
 	#governor: LoadGovernor;
 	/** Place what requests that ran alone allocated with no route file on the stack (see request-markers.ts). */
 	#markers = new RequestMarkers();
@@ -173,13 +173,13 @@ export class Monitor {
 			onError: (error) => options.onError(error)
 		});
 		if (options.handles) this.#startHandleTracking(options.handles);
-	}
-
-	get epoch(): number {
 		if (options.scope) {
 			const { classifyScript, onFindingChange, onError } = options;
 			this.#scope = new ScopeWatch({ root: options.scope.root, classifyScript, onFindingChange, onError });
 		}
+	}
+
+	get epoch(): number {
 		return this.#epoch;
 	}
 
@@ -261,7 +261,6 @@ export class Monitor {
 		for (const route of this.#routes.values()) {
 			if (!this.#options.isIgnored(route.id)) routes.push(this.#describe(route));
 		}
-		this.#scope?.newEpoch();
 		routes.sort((a, b) => b.retainedBytesPerRequest - a.retainedBytesPerRequest);
 		const last = this.#lastSample;
 		return {
@@ -406,6 +405,11 @@ export class Monitor {
 				this.#options.onError(error);
 			}
 		}
+		try {
+			this.#scope?.sample((owner) => this.#requestsOf(owner), this.#pendingCounts);
+		} catch (error) {
+			this.#options.onError(error);
+		}
 		const active = [...this.#pendingCounts.keys()];
 		this.#pendingCounts = new Map();
 		this.#pendingSurvivors = new Map();
@@ -419,11 +423,6 @@ export class Monitor {
 	#busySampleAfterMs(): number {
 		const factor = !this.#governor.coarse ? BUSY_AFTER.browsing : this.#settled ? BUSY_AFTER.settledLoad : BUSY_AFTER.load;
 		return factor * this.#options.sampleInterval;
-		try {
-			this.#scope?.sample((owner) => this.#requestsOf(owner), this.#pendingCounts);
-		} catch (error) {
-			this.#options.onError(error);
-		}
 	}
 
 	/** Every route among `keys` is `ok` (or ignored), and no shared source is flagged. */
@@ -475,6 +474,21 @@ export class Monitor {
 		return total;
 	}
 
+	/**
+	 * All requests so far of a route key, or of the routes a hooks or layout file runs under. Not this
+	 * epoch's: an edit elsewhere leaves a module's collections as they were (a replaced module starts
+	 * over on its own, see ScopeWatch).
+	 */
+	#requestsOf(owner: string): number {
+		const prefix = ownerPrefix(owner);
+		if (prefix === undefined) return this.#routes.get(owner)?.requests ?? 0;
+		let total = 0;
+		for (const route of this.#routes.values()) {
+			if (prefix === null || (route.id !== null && (prefix === '' || route.id === prefix || route.id.startsWith(`${prefix}/`)))) total += route.requests;
+		}
+		return total;
+	}
+
 	#updateVerdicts(): void {
 		for (const [key, route] of this.#routes) {
 			if (!route.changedSinceEstimate) continue;
@@ -490,12 +504,6 @@ export class Monitor {
 			if (route.verdict === 'leak') route.firstFlaggedAt ??= route.requests;
 			if (!this.#options.isIgnored(route.id) && (previous !== 'warming' || route.verdict === 'leak')) {
 				this.#options.onVerdictChange(this.#describe(route), previous);
-	/** This epoch's requests of a route key, or of the routes a hooks or layout file runs under. */
-	#requestsOf(owner: string): number {
-		const prefix = ownerPrefix(owner);
-		return prefix === undefined ? (this.#routes.get(owner)?.epochRequests ?? 0) : this.#requestsUnder(prefix);
-	}
-
 			}
 		}
 	}
@@ -531,7 +539,7 @@ export class Monitor {
 			file: this.#options.fileOf(route.id),
 			last: route.last,
 			history: route.trend.recent(60),
-			keptBy: this.#scope?.keptBy(keyOf(route.id)) ?? []
+			...(this.#scope && { keptBy: this.#scope.keptBy(keyOf(route.id)) })
 		};
 	}
 }
