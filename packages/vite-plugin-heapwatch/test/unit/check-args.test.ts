@@ -15,7 +15,11 @@ describe('heapwatch check arguments', () => {
 
 	it('rejects bad runs, relative routes and unknown commands with the fix', () => {
 		expect(() => parseCheckArgs(['check', '--runs', '0'])).toThrow('--runs must be a whole number from 1 to 10000, got "0".');
-		expect(() => parseCheckArgs(['check', 'products'])).toThrow('Route "products" must be a path starting with "/", such as /products/{n}.');
+		expect(() => parseCheckArgs(['check', 'products/{n}'])).toThrow(
+			'Route "products/{n}" must be a path starting with "/", such as /products/{n}, or a remote query\'s name, such as getPosts.'
+		);
+		// A bare name is a remote query (resolved against the app's *.remote.ts files later).
+		expect(parseCheckArgs(['check', 'getPosts']).routes).toEqual(['getPosts']);
 		expect(() => parseCheckArgs(['watch'])).toThrow('Unknown command "watch". The only command is "check".');
 	});
 
