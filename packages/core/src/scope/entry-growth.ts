@@ -2,7 +2,7 @@
  * The entry-count rule: whether a module-scope collection grows with a route's requests without
  * bound. Heap figures cannot tell "grows forever" from "grows to 25 entries"; entry counts can,
  * once the collection has grown past what a small cache, a memo over a few keys or a lazily built
- * singleton ever reach. Each point is one post-GC sample: the owner's requests so far (this epoch)
+ * singleton ever reach. Each point is one post-GC sample: the owner's requests so far
  * and the collection's entries then.
  */
 export interface GrowthPoint {

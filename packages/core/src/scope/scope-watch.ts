@@ -18,7 +18,10 @@ export interface ScopeWatchOptions {
 	onError(error: unknown): void;
 }
 
-/** The owner's requests this epoch: a route key, `hooks:<file>` (every request) or `layout:<file>`. */
+/**
+ * The owner's requests so far: a route key, `hooks:<file>` (every request) or `layout:<file>`. Not
+ * reset by an edit: a module an edit replaces registers again, and only its collections start over.
+ */
 export type RequestsOf = (owner: string) => number;
 
 interface Series {
@@ -72,12 +75,6 @@ export class ScopeWatch {
 			}
 		}
 		for (const [key, series] of this.#series) if (series.seenAt !== this.#samples) this.#series.delete(key);
-	}
-
-	/** Server code was edited: its modules are new instances, and counts start over everywhere. */
-	newEpoch(): void {
-		this.#series.clear();
-		this.sharedState.newEpoch();
 	}
 
 	/** The collections of an owner that grow with its requests (leak or filling), most entries per request first. */

@@ -98,8 +98,6 @@ export class SharedState {
 		}
 	}
 
-	newEpoch(): void {}
-
 	report(): FindingReport[] {
 		return [...this.#watches.values()].filter((watch) => watch.flagged).map((watch) => this.#describe(watch));
 	}

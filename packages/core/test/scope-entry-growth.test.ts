@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { addPoint, GROWTH_RULE, judgeGrowth, type GrowthPoint, type GrowthState } from '../src/scope/entry-growth.ts';
+
+/** Feeds one point per request (entries after each), as samples between requests would, and returns every state seen. */
+function run(entriesAfter: (request: number) => number, requests: number, evicts = false): GrowthState[] {
+	const points: GrowthPoint[] = [];
+	const states: GrowthState[] = [];
+	let state: GrowthState = 'flat';
+	for (let request = 1; request <= requests; request++) {
+		addPoint(points, { requests: request, entries: entriesAfter(request) });
+		state = judgeGrowth(points, evicts, state).state;
+		states.push(state);
+	}
+	return states;
+}
+
+describe('the entry-count rule', () => {
+	it('calls a collection that gains one entry per request a leak once it grew by minGrowth over minRisingRequests', () => {
+		const states = run((request) => request, 200);
+		const flaggedAt = states.indexOf('leak') + 1;
+		expect(flaggedAt).toBeGreaterThan(GROWTH_RULE.minRisingRequests);
+		expect(flaggedAt).toBeLessThanOrEqual(GROWTH_RULE.minRisingRequests + 2);
+		expect(states.slice(flaggedAt - 1).every((state) => state === 'leak')).toBe(true);
+	});
+
+	it('never flags a 25-entry LRU (the module evicts) or a memo over 5 keys, not even while they fill', () => {
+		expect(run((request) => Math.min(request, 25), 300, true)).not.toContain('leak');
+		expect(run((request) => Math.min(Math.ceil(request / 3), 5), 300)).not.toContain('leak');
+		expect(run((request) => Math.min(request, 25), 300, true).at(-1)).toBe('filled');
+	});
+
+	it('flags a cache that evicts only once it grew past minGrowthIfEvicts', () => {
+		const states = run((request) => request, 200, true);
+		expect(states.indexOf('leak') + 1).toBe(GROWTH_RULE.minGrowthIfEvicts + 1);
+	});
+
+	it('flags slow growth in step with requests, not a few entries over many requests', () => {
+		expect(run((request) => Math.floor(request / 10), 200)).toContain('leak');
+		expect(run((request) => Math.floor(request / 50), 200)).not.toContain('leak');
+	});
+
+	it('clears a leak once the collection made no new high for clearRequests requests', () => {
+		const states = run((request) => Math.min(request, 40), 40 + GROWTH_RULE.clearRequests);
+		expect(states[39]).toBe('leak');
+		expect(states.at(-1)).toBe('filled');
+	});
+
+	it('keeps the first point as more come: growth counts from it', () => {
+		const points: GrowthPoint[] = [];
+		for (let request = 1; request <= 500; request++) addPoint(points, { requests: request, entries: request });
+		expect(points).toHaveLength(GROWTH_RULE.maxPoints);
+		expect(judgeGrowth(points, false, 'leak')).toMatchObject({ state: 'leak', rise: 499, entriesPerRequest: 1, entries: 500 });
+	});
+});

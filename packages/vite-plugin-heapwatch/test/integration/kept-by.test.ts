@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { playgroundLineOf, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
+import { fresh, get, report, sleep } from '../../../../scripts/lib/traffic.ts';
+import type { Report } from '../../src/index.ts';
+
+/** Leaky lab routes whose keeper is a binding at module scope of the route's own file: [href, name, kind, text of the declaration line]. */
+const KEPT = [
+	['/lab/unbounded-cache/{n}', 'globalCache', 'Object', 'const globalCache'],
+	['/lab/small-cache/{n}', 'byId', 'Map', 'const byId'],
+	['/lab/promise-map/{n}', 'pending', 'Map', 'const pending'],
+	['/lab/listeners/{n}', 'priceUpdates', 'EventEmitter', 'const priceUpdates'],
+	['/lab/buffer-cache/{n}', 'thumbnails', 'Map', 'const thumbnails'],
+	['/lab/unbounded-20k/{n}', 'byId', 'Map', 'const byId'],
+	['/lab/visit-log/{n}', 'visits', 'Set', 'const visits']
+] as const;
+/** Leaks kept where module scope does not show it (a Svelte store keeps its value in a closure). */
+const KEPT_ELSEWHERE = ['/lab/global-store/{n}'];
+/** Bounded caches, a memo over 5 keys, a lazy singleton, per-request data: never flagged, not even while they fill. */
+const CLEAN = [
+	'/lab/lru-25/{n}',
+	'/lab/lru-cache/{n}',
+	'/lab/locale-memo/{n}',
+	'/lab/singleton',
+	'/lab/weakmap/{n}',
+	'/lab/user-locals/{n}',
+	'/lab/hit-counter'
+];
+const ROUNDS = 45;
+
+const idOf = (href: string) => href.replace('{n}', '[id]');
+const fileOf = (href: string) => `src/routes${idOf(href)}/+page.server.ts`;
+let server: DevServer;
+let final: Report;
+const route = (href: string) => final.routes.find((r) => r.id === idOf(href))!;
+
+beforeAll(async () => {
+	server = await startDevServer();
+	// Browsing: every route once per round, with pauses in which heapwatch takes its post-GC samples.
+	for (let round = 0; round < ROUNDS; round++) {
+		for (const href of [...KEPT.map(([href]) => href), ...KEPT_ELSEWHERE, ...CLEAN]) expect(await get(server.url, fresh(href))).toBe(200);
+		await sleep(120);
+	}
+	await sleep(1500);
+	final = await report(server.url);
+});
+
+afterAll(() => server?.stop());
+
+describe('kept by: the module-scope variable that keeps what a route leaks', () => {
+	it.each(KEPT)("names %s's keeper: %s (%s) at its declaration line", (href, name, kind, declaration) => {
+		const r = route(href);
+		expect(r.verdict).toBe('leak');
+		const file = fileOf(href);
+		expect(r.keptBy?.[0]).toMatchObject({ name, kind, file, line: playgroundLineOf(file, declaration), unbounded: true });
+		expect(r.keptBy![0].entriesPerRequest).toBeCloseTo(1, 1);
+		expect(r.keptBy![0].entries).toBeGreaterThanOrEqual(ROUNDS - 3);
+	});
+
+	it('flags the tiny leak (one ~300-byte line per request) by its entry count, within 200 requests', () => {
+		const r = route('/lab/visit-log/{n}');
+		expect(r.verdict).toBe('leak');
+		expect(r.firstFlaggedAt).not.toBeNull();
+		expect(r.firstFlaggedAt!).toBeLessThanOrEqual(200);
+	});
+
+	it.each(CLEAN)('never flags %s', (href) => {
+		expect(route(href).firstFlaggedAt).toBeNull();
+		expect(route(href).verdict).toBe('ok');
+	});
+
+	it('says in the terminal what keeps each leak, on the line after the route file', () => {
+		const output = server.output();
+		for (const [href, name, kind, declaration] of KEPT) {
+			const file = fileOf(href);
+			const where = `${file}:${playgroundLineOf(file, declaration)}`;
+			expect(output).toContain(`  kept by ${kind} "${name}" (+1 ${kind === 'EventEmitter' ? 'listener' : 'entry'} per request, `);
+			expect(output).toContain(` now) at ${where}`);
+		}
+		expect(output).toMatch(/\/lab\/visit-log\/\[id\] (adds to a module-level Set on every request|retains ~)/);
+	});
+
+	it('says so where nothing at module scope grows, and points to the retainer capture', () => {
+		const r = route(KEPT_ELSEWHERE[0]);
+		expect(r.verdict).toBe('leak');
+		expect(r.keptBy).toEqual([]);
+		expect(server.output()).toContain('Nothing at module scope grows with it');
+		expect(server.output()).toContain(`GET /__heapwatch/retainers?route=${encodeURIComponent(idOf(KEPT_ELSEWHERE[0]))}`);
+	});
+});
