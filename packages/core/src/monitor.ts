@@ -76,6 +76,8 @@ interface RouteState {
 	estimate: RouteEstimate | undefined;
 	firstFlaggedAt: number | null;
 	last: RequestSummary | null;
+	/** Requests whose client left before the response ended. */
+	aborted: number;
 	changedSinceEstimate: boolean;
 }
 
@@ -325,6 +327,7 @@ export class Monitor {
 				estimate: undefined,
 				firstFlaggedAt: null,
 				last: null,
+				aborted: 0,
 				changedSinceEstimate: false
 			};
 			this.#routes.set(key, route);
@@ -334,6 +337,7 @@ export class Monitor {
 		route.requests++;
 		route.epochRequests++;
 		route.last = summary;
+		if (summary.aborted) route.aborted++;
 		route.changedSinceEstimate = true;
 		if (route.epochRequests <= this.#options.warmupRequests) this.#pendingWarm = true;
 		this.#pendingCounts.set(key, (this.#pendingCounts.get(key) ?? 0) + 1);
@@ -535,6 +539,7 @@ export class Monitor {
 			retainedStandardError: standardErrorOf(route.estimate),
 			firstFlaggedAt: route.firstFlaggedAt,
 			...(this.#handles?.describe(keyOf(route.id)) ?? NO_HANDLES),
+			abortedRequests: route.aborted,
 			sources: route.sources,
 			file: this.#options.fileOf(route.id),
 			last: route.last,

@@ -73,6 +73,8 @@ export interface RouteReport {
 	handlesPerRequest: number;
 	/** The route's request count when its handles were first flagged, or null. */
 	handlesFlaggedAt: number | null;
+	/** Requests whose client left before the response ended (a closed tab, a cancelled fetch or EventSource). */
+	abortedRequests?: number;
 	/** Where the retained memory is allocated, most first. */
 	/**
 	 * Where the memory the route keeps is allocated: the innermost function of the app's own code on

@@ -78,14 +78,36 @@ const LIBRARY_SITE =
 
 const siteLines = (sites: HandleSite[]) => sites.slice(0, 5).map((site) => `  ${site.count} x ${describeHandle(site)} created at ${site.file}:${site.line}`);
 
+const TIMER_NAMES: Record<string, string> = { Interval: 'interval', Timeout: 'timer' };
+
+/**
+ * Most of the route's requests ended with the client gone before the response did: a streamed
+ * response (SSE, a long poll) whose timers outlive it once the reader leaves. Named as such, with
+ * the fix: a ReadableStream's cancel() is what runs when the client goes away.
+ */
+function clientsLeftLines(route: RouteReport): string[] {
+	if (!route.abortedRequests || route.abortedRequests * 2 < route.requests) return [];
+	return route.handleSites
+		.filter((site) => TIMER_NAMES[site.type] && !inLibrary(site))
+		.slice(0, 3)
+		.map(
+			(site) =>
+				`  the stream's ${TIMER_NAMES[site.type]} created at ${site.file}:${site.line} is still running after the client left: clear it in the stream's cancel().`
+		);
+}
+
 /** The one warning a route gets when its requests keep leaving timers or handles alive. */
 export function formatHandleLeak(route: RouteReport): string {
 	const perRequest = route.handlesPerRequest >= 10 ? Math.round(route.handlesPerRequest) : route.handlesPerRequest.toFixed(1);
+	const clientsLeft = clientsLeftLines(route);
 	return [
 		`${name(route)} leaves ~${perRequest} live handle(s) per request after its response (${route.handles} alive now):`,
 		...siteLines(route.handleSites),
+		...clientsLeft,
 		...(route.handleSites.some(inLibrary) ? [LIBRARY_SITE] : []),
-		'  Each one keeps running and keeps what its callback references: clear timers (clearInterval/clearTimeout) and close sockets and files before the response ends, or keep one module-level instance.'
+		clientsLeft.length > 0
+			? '  Each one keeps running and keeps its stream and what its callback references, for as long as the server runs.'
+			: '  Each one keeps running and keeps what its callback references: clear timers (clearInterval/clearTimeout) and close sockets and files before the response ends, or keep one module-level instance.'
 	].join('\n');
 }
 
