@@ -165,7 +165,7 @@ export function resolveOptions(options: HeapwatchOptions = {}): ResolvedOptions 
 		throw invalid('(options)', 'an object', options);
 	}
 	for (const name of Object.keys(options)) {
-		if (!(name in defaults)) {
+		if (!Object.hasOwn(defaults, name)) {
 			const known = Object.keys(defaults).join(', ');
 			throw new TypeError(`[heapwatch] unknown option "${name}". Known options: ${known}. See ${docs}`);
 		}
@@ -197,7 +197,7 @@ function resolveOverlay(overlay: HeapwatchOptions['overlay']): ResolvedOptions['
 		throw invalid('overlay', `false or an object ({ ${Object.keys(overlayDefaults).join(', ')} })`, overlay);
 	}
 	for (const name of Object.keys(overlay)) {
-		if (!(name in overlayDefaults)) {
+		if (!Object.hasOwn(overlayDefaults, name)) {
 			const known = Object.keys(overlayDefaults).join(', ');
 			throw new TypeError(`[heapwatch] unknown option "overlay.${name}". Known overlay options: ${known}. See ${docs}`);
 		}

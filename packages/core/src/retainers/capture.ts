@@ -1,4 +1,4 @@
-import { mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { forceGc } from '../heap/gc.ts';
@@ -34,7 +34,7 @@ export function snapshotCost(heapUsed = process.memoryUsage().heapUsed): Snapsho
  * only.
  */
 export function captureHeapSnapshot(file: string): CapturedSnapshot {
-	mkdirSync(path.dirname(file), { recursive: true });
+	ignoredByGit(path.dirname(file));
 	const started = performance.now();
 	const beforeGc = process.memoryUsage().heapUsed;
 	forceGc();
@@ -47,4 +47,11 @@ export function captureHeapSnapshot(file: string): CapturedSnapshot {
 		fileBytesPerHeapByte = bytes / beforeGc;
 	}
 	return { file, pauseMs, bytes, heapUsed };
+}
+
+/** Creates the snapshot folder with a .gitignore of everything: snapshots hold secrets and are large. */
+function ignoredByGit(dir: string): void {
+	mkdirSync(dir, { recursive: true });
+	const ignore = path.join(dir, '.gitignore');
+	if (!existsSync(ignore)) writeFileSync(ignore, '# Written by heapwatch: heap snapshots hold environment values and other secrets.\n*\n');
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Connect, ViteDevServer } from 'vite';
 import { loadedScriptUrls, snapshotCost, startRetainerCapture, type Monitor, type NamingOptions, type RetainerCapture } from '@heapwatch/core';
 import type { Log } from '../log.ts';
+import { readRouteTable } from '../routes/route-table.ts';
 import { createAppCodeTest, createSourceResolver } from '../routes/source-locations.ts';
 
 export const RETAINERS_PATH = '__heapwatch/retainers';
@@ -31,9 +32,13 @@ export function createRetainersMiddleware(server: ViteDevServer, monitor: Monito
 	const capturePaths = new Set([`${base}${RETAINERS_PATH}`, `/${RETAINERS_PATH}`]);
 	const snapshotPrefixes = [`${base}${SNAPSHOTS_PATH}`, `/${SNAPSHOTS_PATH}`];
 	let current: RetainerCapture | null = null;
-	server.httpServer?.once('close', () => current?.dispose(false));
+	// Snapshots hold the process's strings, environment values among them: they go with the server.
+	server.httpServer?.once('close', () => current?.dispose(true));
 
 	const requestsOf = (route: string) => monitor.report().routes.find((entry) => entry.id === route)?.requests ?? 0;
+	/** A route heapwatch has seen or src/routes defines: a capture of anything else could never finish. */
+	const isKnownRoute = (route: string) =>
+		monitor.report().routes.some((entry) => entry.id === route) || readRouteTable(root).some((entry) => entry.id === route);
 	const naming = (): NamingOptions => {
 		const urls = loadedScriptUrls();
 		const resolve = createSourceResolver(server, root);
@@ -93,6 +98,9 @@ export function createRetainersMiddleware(server: ViteDevServer, monitor: Monito
 				if (req.method === 'POST') {
 					if (isCrossOrigin(req)) return json(res, 403, { error: 'Heap snapshots can only be started from the dev server’s own origin.' });
 					if (!route) return json(res, 400, { error: `Missing ?route=<route id>, e.g. POST ${base}${RETAINERS_PATH}?route=/blog/[slug]` });
+					if (!isKnownRoute(route)) {
+						return json(res, 404, { error: `No route ${JSON.stringify(route)} in src/routes. Use a route id as SvelteKit writes it, e.g. /blog/[slug].` });
+					}
 					return start(route, res);
 				}
 				if (req.method !== 'GET' && req.method !== 'HEAD')

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RetainerCaptureStatus } from '@heapwatch/core';
@@ -105,6 +105,17 @@ describe('retainer chain on demand, on a real dev server', () => {
 		expect(escape.status).toBe(404);
 	});
 
+	it('refuses a route that does not exist, and never prints what the request wrote', async () => {
+		const forged = '/nowhere\n[heapwatch] all clear \u001b[2J';
+		const refused = await fetch(server.url + capturePath(forged), { method: 'POST' });
+		expect(refused.status).toBe(404);
+		expect(((await refused.json()) as { error: string }).error).toBe(
+			`No route ${JSON.stringify(forged)} in src/routes. Use a route id as SvelteKit writes it, e.g. /blog/[slug].`
+		);
+		expect(server.output()).not.toContain('all clear');
+		expect(server.output()).not.toContain('/nowhere');
+	});
+
 	it('runs one capture at a time', async () => {
 		expect((await fetch(server.url + capturePath(ROUTE), { method: 'POST' })).status).toBe(202);
 		const second = await fetch(server.url + capturePath('/lab/singleton'), { method: 'POST' });
@@ -112,5 +123,20 @@ describe('retainer chain on demand, on a real dev server', () => {
 		expect(((await second.json()) as { error: string }).error).toMatch(
 			/^A capture for \/lab\/unbounded-cache\/\[id\] is running \((waiting|capturing)\); one at a time\./
 		);
+	});
+
+	it('keeps the snapshots out of git, and deletes them when the server closes', async () => {
+		const dir = path.join(playgroundDir, '.heapwatch');
+		expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+		// The capture the previous test started: its first snapshot is taken at once.
+		let current: RetainerCaptureStatus | undefined;
+		for (let i = 0; i < 100 && !current?.snapshots.length; i++, await sleep(100)) {
+			current = (await (await fetch(server.url + capturePath(ROUTE))).json()) as RetainerCaptureStatus;
+		}
+		const files = current!.snapshots.map((file) => path.join(playgroundDir, file));
+		expect(files.length).toBeGreaterThan(0);
+		expect(files.every((file) => existsSync(file))).toBe(true);
+		await server.stop();
+		expect(files.filter((file) => existsSync(file))).toEqual([]);
 	});
 });

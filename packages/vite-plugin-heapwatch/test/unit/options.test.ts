@@ -12,6 +12,13 @@ describe('resolveOptions', () => {
 		);
 	});
 
+	it('refuses names that only Object.prototype has: they are not options', () => {
+		for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+			expect(() => resolveOptions(JSON.parse(`{ "${name}": 1 }`))).toThrow(`[heapwatch] unknown option "${name}".`);
+			expect(() => resolveOptions({ overlay: JSON.parse(`{ "${name}": 1 }`) })).toThrow(`[heapwatch] unknown option "overlay.${name}".`);
+		}
+	});
+
 	it('names a bad value, what it should be, and what it got', () => {
 		expect(() => resolveOptions({ leakThreshold: '4kb' as never })).toThrow(
 			'[heapwatch] option "leakThreshold" must be a whole number from 1 to 2147483648, got "4kb".'
