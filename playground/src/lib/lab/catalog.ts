@@ -31,6 +31,33 @@ export const lab: LabEntry[] = [
 	{ title: 'Pool connection never released', href: '/lab/pool/{n}', leaks: true, what: 'Acquires a connection from a pool and forgets to release it.' },
 	{ title: 'Buffer cache', href: '/lab/buffer-cache/{n}', leaks: true, what: 'Keeps a Buffer per id: the growth is outside the JS heap.' },
 	{ title: 'LRU-bounded cache', href: '/lab/lru-cache/{n}', leaks: false, what: 'A cache of at most 16 entries: fills, then stays flat.' },
+	{
+		title: 'LRU of 25 entries',
+		href: '/lab/lru-25/{n}',
+		leaks: false,
+		what: 'At most 25 entries of ~20 KB: fills, then stays flat. Never flagged, not even while it fills.'
+	},
+	{
+		title: 'Unbounded cache of the same values',
+		href: '/lab/unbounded-20k/{n}',
+		leaks: true,
+		what: 'The values of the 25-entry LRU, kept with no bound: kept by Map "byId".'
+	},
+	{
+		title: 'Visit log in a Set',
+		href: '/lab/visit-log/{n}',
+		leaks: true,
+		what: 'One ~300-byte line per request: too small to weigh, flagged by its entry count.'
+	},
+	{ title: 'Memo over 5 keys', href: '/lab/locale-memo/{n}', leaks: false, what: 'One ~17 KB table per locale, five locales: fills once.' },
+	{
+		title: 'Module-level current user',
+		href: '/lab/shared-user/{n}',
+		leaks: false,
+		what: 'let currentUser set in load: concurrent users see each other (a shared-state finding).'
+	},
+	{ title: 'User in event.locals', href: '/lab/user-locals/{n}', leaks: false, what: 'The same user kept per request in event.locals.' },
+	{ title: 'Hit counter', href: '/lab/hit-counter', leaks: false, what: 'let hits = 0; hits++: a counter, not shared user data.' },
 	{ title: 'Lazy singleton', href: '/lab/singleton', leaks: false, what: 'Builds a large table once, on the first request.' },
 	{ title: 'Big transient allocation', href: '/lab/big-transient/{n}', leaks: false, what: 'Allocates megabytes per request and lets them go.' },
 	{ title: 'Cleared timer', href: '/lab/cleared-timer/{n}', leaks: false, what: 'A short interval that clears itself, and an awaited sleep.' },
