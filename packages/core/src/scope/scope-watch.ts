@@ -37,6 +37,9 @@ interface Series {
 	seenAt: number;
 }
 
+/** Entries per request above which a filling collection holds a heap verdict back (see verdictOf). */
+const FILLS_WITH_REQUESTS = 0.25;
+
 /** Guards our own memory: collections watched at once, all modules together. */
 const MAX_SERIES = 2000;
 
@@ -105,8 +108,11 @@ export class ScopeWatch {
 		let filling = false;
 		for (const series of this.#series.values()) {
 			if (series.owner !== owner) continue;
-			const { state, flatFor } = series.growth;
+			const { state, flatFor, entriesPerRequest } = series.growth;
 			if (state === 'leak') return 'leak';
+			// Only a collection that fills with most requests (a cache keyed by them) can explain the
+			// heap growth: one that gains an entry now and then must not hold a heap leak back forever.
+			if (entriesPerRequest < FILLS_WITH_REQUESTS) continue;
 			if (state === 'filling' || (state === 'filled' && flatFor < window)) filling = true;
 		}
 		if (heap === 'leak' && filling && previous !== 'leak') return previous === 'warming' ? 'warming' : 'ok';

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { scopeRegistry } from '../src/scope/scope-registry.ts';
+import { ScopeWatch } from '../src/scope/scope-watch.ts';
+
+const ROOT = '/app';
+let files = 0;
+
+/** A route module with one top-level Map, registered as the SSR transform would; `request()` runs its load once. */
+function routeWithMap(load: (cache: Map<number, number>, request: number) => void, evicts = false) {
+	const file = `${ROOT}/src/routes/r${files++}/+page.server.ts`;
+	const cache = new Map<number, number>();
+	scopeRegistry().register(file, [['cache', 3, 'const', () => cache, -1, evicts ? 1 : 0]], new Uint32Array(0));
+	const owner = file.slice(`${ROOT}/src/routes`.length, -'/+page.server.ts'.length);
+	let requests = 0;
+	const watch = new ScopeWatch({ root: ROOT, classifyScript: (url) => (url === file ? owner : undefined), onError: (error) => expect.fail(String(error)) });
+	return {
+		watch,
+		owner,
+		/** n requests, then a post-GC sample. */
+		run(n: number) {
+			for (let i = 0; i < n; i++) load(cache, ++requests);
+			watch.sample((key) => (key === owner ? requests : 0), new Map([[owner, n]]));
+		}
+	};
+}
+
+describe('ScopeWatch', () => {
+	it('names the Map that grows with every request, at its declaration, and flags it by count', () => {
+		const route = routeWithMap((cache, request) => cache.set(request, request));
+		for (let i = 0; i < 12; i++) route.run(1);
+		expect(route.watch.keptBy(route.owner)).toEqual([
+			{ name: 'cache', kind: 'Map', file: `src/routes${route.owner}/+page.server.ts`, line: 3, entriesPerRequest: 1, entries: 12, unbounded: true }
+		]);
+		expect(route.watch.verdictOf(route.owner, 'ok', 'ok', 20)).toBe('leak');
+	});
+
+	it('holds a heap leak back while a 25-entry LRU fills and for a window after, then lets the heap decide', () => {
+		const route = routeWithMap((cache, request) => {
+			if (cache.size >= 25) cache.delete(cache.keys().next().value!);
+			cache.set(request, request);
+		}, true);
+		const verdicts: string[] = [];
+		for (let i = 0; i < 80; i++) {
+			route.run(1);
+			verdicts.push(route.watch.verdictOf(route.owner, 'leak', 'ok', 20));
+		}
+		// From the second sample on: one point shows no growth yet (and a heap estimate needs several requests).
+		expect(verdicts.slice(1, 25 + 19)).not.toContain('leak');
+		expect(verdicts.at(-1)).toBe('leak');
+	});
+
+	it('does not hold a heap leak back for a collection that gains an entry now and then', () => {
+		const route = routeWithMap((cache, request) => request % 30 === 0 && cache.set(request, request));
+		for (let i = 0; i < 100; i++) route.run(1);
+		expect(route.watch.verdictOf(route.owner, 'leak', 'ok', 20)).toBe('leak');
+		expect(route.watch.verdictOf(route.owner, 'ok', 'ok', 20)).toBe('ok');
+	});
+
+	it('starts a module over when a new instance of it registers (an HMR edit), and drops the old one', () => {
+		const route = routeWithMap((cache, request) => cache.set(request, request));
+		for (let i = 0; i < 12; i++) route.run(1);
+		const [module] = [...scopeRegistry().modules()].filter((m) => m.file.endsWith(`${route.owner}/+page.server.ts`));
+		const fresh = new Map();
+		scopeRegistry().register(module.file, [['cache', 3, 'const', () => fresh, -1, 0]], new Uint32Array(0));
+		route.run(1);
+		expect(route.watch.keptBy(route.owner)).toEqual([]);
+		expect([...scopeRegistry().modules()].filter((m) => m.file === module.file)).toHaveLength(1);
+	});
+});
