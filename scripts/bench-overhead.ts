@@ -54,7 +54,21 @@ const concurrency = Number(values.concurrency);
 const ballasts = values.ballast.split(',').map(Number);
 const WARMUP = 300;
 const nodeArgs = values['v8-defaults'] ? [] : ['--no-allocation-site-pretenuring'];
-const clean = lab.filter((entry) => entry.leaks === false).map((entry) => entry.href);
+/**
+ * The clean lab routes the figures in BENCHMARKS.md were measured on, fixed so that runs compare
+ * across versions of the lab (routes added to it later are not load-tested here).
+ */
+const MEASURED = [
+	'/lab/lru-cache/{n}',
+	'/lab/singleton',
+	'/lab/big-transient/{n}',
+	'/lab/cleared-timer/{n}',
+	'/lab/ticker',
+	'/lab/weakmap/{n}',
+	'/lab/locals/{n}'
+];
+const clean = lab.filter((entry) => entry.leaks === false && MEASURED.includes(entry.href)).map((entry) => entry.href);
+if (clean.length !== MEASURED.length) throw new Error(`bench:overhead: the lab no longer has all of ${MEASURED.join(' ')}`);
 
 interface Side {
 	name: 'on' | 'off';
