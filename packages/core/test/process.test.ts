@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AllocationSampler } from '../src/heap/allocation-sampler.ts';
 import { HandleTracker } from '../src/handles/handle-tracker.ts';
 import { asyncHookEnabled } from '../src/process/async-hook.ts';
-import { allocationSamplingRunning } from '../src/process/sampling-profiler.ts';
+import { allocationSamplingRunning, holdSamplingInterval } from '../src/process/sampling-profiler.ts';
 import { requestStorage } from '../src/request/request-context.ts';
 import { requestContext } from './fixtures/request-context.ts';
 
@@ -72,6 +72,22 @@ describe("the process's sampling heap profiler", () => {
 		expect(majors).toEqual([]);
 		allocate();
 		expect(liveHere(sampler)).toBeGreaterThan(0);
+		sampler.close();
+		kept.length = 0;
+	});
+});
+
+describe('a retainer capture holding the sampling interval', () => {
+	it('defers an interval change until the hold ends: its snapshots keep their object ids', () => {
+		const sampler = new AllocationSampler(classify, 16 * 1024);
+		allocate();
+		const release = holdSamplingInterval();
+		sampler.restart(1024 * 1024);
+		// Not restarted: what was sampled before the change is still there.
+		expect(liveHere(sampler)).toBeGreaterThan(0);
+		release();
+		// Restarted at the deferred interval once the hold ended.
+		expect(sampler.liveBytesByKey().get('here')).toBeUndefined();
 		sampler.close();
 		kept.length = 0;
 	});

@@ -5,6 +5,7 @@ import { analyseGrowth } from './analyse-growth.ts';
 import { captureHeapSnapshot, snapshotCost } from './capture.ts';
 import { declarationLine } from './declaration-line.ts';
 import type { NamingOptions } from './retainer-path.ts';
+import { holdSamplingInterval } from '../process/sampling-profiler.ts';
 
 export type { CaptureState, RetainerCaptureStatus } from '../protocol.ts';
 
@@ -62,9 +63,12 @@ export function startRetainerCapture(options: RetainerCaptureOptions): RetainerC
 	const fileOf = (which: string) => path.join(options.dir, `${stamp}-${slug}-${which}.heapsnapshot`);
 	let timer: NodeJS.Timeout | undefined;
 	let disposed = false;
+	// From before the first snapshot to after the second: their objects are matched by heap object id.
+	const releaseInterval = holdSamplingInterval();
 
 	const fail = (message: string) => {
 		clearInterval(timer);
+		releaseInterval();
 		status.state = 'failed';
 		status.message = message;
 		options.onChange(status);
@@ -121,6 +125,7 @@ export function startRetainerCapture(options: RetainerCaptureOptions): RetainerC
 		options.onChange(status);
 		try {
 			snapshot('after');
+			releaseInterval();
 			const naming = options.naming();
 			const analysis = await analyseGrowth(fileOf('before'), fileOf('after'), naming);
 			if (disposed) return;
@@ -139,6 +144,7 @@ export function startRetainerCapture(options: RetainerCaptureOptions): RetainerC
 		status: () => status,
 		dispose(deleteFiles) {
 			disposed = true;
+			releaseInterval();
 			clearImmediate(first);
 			clearInterval(timer);
 			if (deleteFiles) for (const file of status.snapshots) rmSync(path.join(options.root, file), { force: true });
