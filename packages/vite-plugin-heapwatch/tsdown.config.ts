@@ -6,7 +6,7 @@ import { defineConfig } from 'tsdown';
 const withTypes = process.env.HEAPWATCH_BUILD_TYPES === '1';
 
 export default defineConfig({
-	entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'cli/index': 'src/cli/index.ts' },
+	entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts', 'cli/index': 'src/cli/index.ts', 'production/index': 'src/production/index.ts' },
 	format: 'esm',
 	platform: 'node',
 	dts: withTypes && { eager: true },

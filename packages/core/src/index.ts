@@ -27,3 +27,6 @@ export * from './messages.ts';
 export { forceGc } from './heap/gc.ts';
 export { readMemory } from './heap/memory.ts';
 export * from './retainers/index.ts';
+export { MajorGcs, type MajorGc } from './heap/major-gcs.ts';
+export { readPostGcMemory } from './heap/post-gc-memory.ts';
+export { HandleTracker } from './handles/handle-tracker.ts';
