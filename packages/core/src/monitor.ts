@@ -177,7 +177,7 @@ export class Monitor {
 		if (options.handles) this.#startHandleTracking(options.handles);
 		if (options.scope) {
 			const { classifyScript, onFindingChange, onError } = options;
-			this.#scope = new ScopeWatch({ root: options.scope.root, classifyScript, onFindingChange, onError });
+			this.#scope = new ScopeWatch({ root: options.scope.root, tooling: options.handles?.tooling ?? [], classifyScript, onFindingChange, onError });
 		}
 	}
 
@@ -290,6 +290,7 @@ export class Monitor {
 		this.sampler.close();
 		this.#allocations?.close();
 		this.#handles?.close();
+		this.#scope?.close();
 	}
 
 	#startHandleTracking(options: NonNullable<MonitorOptions['handles']>): void {

@@ -12,7 +12,12 @@ function routeWithMap(load: (cache: Map<number, number>, request: number) => voi
 	scopeRegistry().register(file, [['cache', 3, 'const', () => cache, -1, evicts ? 1 : 0]], new Uint32Array(0));
 	const owner = file.slice(`${ROOT}/src/routes`.length, -'/+page.server.ts'.length);
 	let requests = 0;
-	const watch = new ScopeWatch({ root: ROOT, classifyScript: (url) => (url === file ? owner : undefined), onError: (error) => expect.fail(String(error)) });
+	const watch = new ScopeWatch({
+		root: ROOT,
+		tooling: [],
+		classifyScript: (url) => (url === file ? owner : undefined),
+		onError: (error) => expect.fail(String(error))
+	});
 	return {
 		watch,
 		owner,

@@ -2,12 +2,15 @@ import path from 'node:path';
 import type { FindingReport, KeptBy, Verdict } from '../protocol.ts';
 import { addPoint, judgeGrowth, type Growth, type GrowthPoint, type GrowthState } from './entry-growth.ts';
 import { measureValue, type Measured } from './measure-value.ts';
+import { processListenerSites, watchProcessListeners } from './process-listeners.ts';
 import { scopeRegistry, type ModuleScope, type ScopeRegistry } from './scope-registry.ts';
 import { SharedState } from './shared-state.ts';
 
 export interface ScopeWatchOptions {
 	/** The app root: files are reported relative to it. */
 	root: string;
+	/** Directories of dev tooling besides Vite's and Kit's: listeners they add to `process` are not the app's. */
+	tooling: string[];
 	/**
 	 * What a module belongs to: a route id for a route's own files, `hooks:<file>` or `layout:<file>`
 	 * for code that runs under many routes, undefined for the rest (library modules of the app).
@@ -25,8 +28,10 @@ export interface ScopeWatchOptions {
 export type RequestsOf = (owner: string) => number;
 
 interface Series {
+	/** Absolute. */
 	file: string;
 	name: string;
+	/** The binding's declaration; for listeners on `process`, the line that adds them. */
 	line: number;
 	kind: Measured['kind'];
 	evicts: boolean;
@@ -56,12 +61,18 @@ export class ScopeWatch {
 	/** The module instance each file's series were measured on: a new instance starts them over. */
 	#instances = new Map<string, number>();
 	#samples = 0;
+	#stopWatchingListeners: () => void;
 	readonly sharedState: SharedState;
 
 	constructor(options: ScopeWatchOptions) {
 		this.#options = options;
 		this.#registry = scopeRegistry();
 		this.sharedState = new SharedState({ relative: (file) => this.#relative(file), onFindingChange: options.onFindingChange });
+		this.#stopWatchingListeners = watchProcessListeners({ root: options.root, tooling: options.tooling });
+	}
+
+	close(): void {
+		this.#stopWatchingListeners();
 	}
 
 	/** At a post-GC sample. `requestsSince`: each route's requests since the previous sample. */
@@ -76,6 +87,11 @@ export class ScopeWatch {
 			} catch (error) {
 				this.#options.onError(error);
 			}
+		}
+		try {
+			this.#measureProcessListeners(requestsOf);
+		} catch (error) {
+			this.#options.onError(error);
 		}
 		for (const [key, series] of this.#series) if (series.seenAt !== this.#samples) this.#series.delete(key);
 	}
@@ -128,34 +144,34 @@ export class ScopeWatch {
 				continue; // Not initialised (a module that threw during evaluation).
 			}
 			for (const measured of measureValue(value, binding.name)) {
-				const key = `${module.file}\0${measured.path}\0${measured.kind}`;
-				let series = this.#series.get(key);
-				if (!series) {
-					if (this.#series.size >= MAX_SERIES) continue;
-					series = {
-						file: module.file,
-						name: measured.path,
-						line: binding.line,
-						kind: measured.kind,
-						evicts: binding.evicts,
-						owner,
-						points: [],
-						growth: judgeGrowth([], false, 'flat'),
-						seenAt: 0
-					};
-					this.#series.set(key, series);
-				}
-				series.seenAt = this.#samples;
-				const last = series.points[series.points.length - 1];
-				// A point per sample in which the owner had requests: growth is measured against them.
-				if (last && last.requests === requests) {
-					last.entries = measured.entries;
-				} else {
-					addPoint(series.points, { requests, entries: measured.entries });
-				}
-				series.growth = judgeGrowth(series.points, series.evicts, series.growth.state as GrowthState);
+				const where = { file: module.file, name: measured.path, line: binding.line, kind: measured.kind, evicts: binding.evicts, owner };
+				this.#record(`${module.file}\0${measured.path}\0${measured.kind}`, where, requests, measured.entries);
 			}
 		}
+	}
+
+	/** Listeners that requests added to `process` (kit#13443): one series per route, event and adding line. */
+	#measureProcessListeners(requestsOf: RequestsOf): void {
+		for (const site of processListenerSites()) {
+			const file = path.join(this.#options.root, site.file);
+			const where = { file, name: `process.on('${site.event}')`, line: site.line, kind: 'EventEmitter' as const, evicts: false, owner: site.route };
+			this.#record(`process\0${site.route}\0${site.event}\0${file}:${site.line}`, where, requestsOf(site.route), site.count);
+		}
+	}
+
+	#record(key: string, where: Omit<Series, 'points' | 'growth' | 'seenAt'>, requests: number, entries: number): void {
+		let series = this.#series.get(key);
+		if (!series) {
+			if (this.#series.size >= MAX_SERIES) return;
+			series = { ...where, points: [], growth: judgeGrowth([], false, 'flat'), seenAt: 0 };
+			this.#series.set(key, series);
+		}
+		series.seenAt = this.#samples;
+		const last = series.points[series.points.length - 1];
+		// A point per sample in which the owner had requests: growth is measured against them.
+		if (last && last.requests === requests) last.entries = entries;
+		else addPoint(series.points, { requests, entries });
+		series.growth = judgeGrowth(series.points, series.evicts, series.growth.state as GrowthState);
 	}
 
 	#replaced(module: ModuleScope): void {

@@ -58,6 +58,18 @@ export const lab: LabEntry[] = [
 	},
 	{ title: 'User in event.locals', href: '/lab/user-locals/{n}', leaks: false, what: 'The same user kept per request in event.locals.' },
 	{ title: 'Hit counter', href: '/lab/hit-counter', leaks: false, what: 'let hits = 0; hits++: a counter, not shared user data.' },
+	{
+		title: 'Process listener per request',
+		href: '/lab/process-listeners/{n}',
+		leaks: true,
+		what: "process.on('uncaughtException') in load, never removed (kit#13443)."
+	},
+	{
+		title: 'Process listener removed',
+		href: '/lab/process-once/{n}',
+		leaks: false,
+		what: 'The same listener added with once and removed when the request is done.'
+	},
 	{ title: 'Lazy singleton', href: '/lab/singleton', leaks: false, what: 'Builds a large table once, on the first request.' },
 	{ title: 'Big transient allocation', href: '/lab/big-transient/{n}', leaks: false, what: 'Allocates megabytes per request and lets them go.' },
 	{ title: 'Cleared timer', href: '/lab/cleared-timer/{n}', leaks: false, what: 'A short interval that clears itself, and an awaited sleep.' },
