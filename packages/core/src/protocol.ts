@@ -75,6 +75,11 @@ export interface RouteReport {
 	handlesFlaggedAt: number | null;
 	/** Requests whose client left before the response ended (a closed tab, a cancelled fetch or EventSource). */
 	abortedRequests?: number;
+	/**
+	 * The verdict is `ok` although the estimate is at or above the threshold: too noisy to call a leak
+	 * yet (its standard error is retainedStandardError). Shown as "uncertain", never as a plain ok.
+	 */
+	uncertain?: boolean;
 	/** Where the retained memory is allocated, most first. */
 	/**
 	 * Where the memory the route keeps is allocated: the innermost function of the app's own code on

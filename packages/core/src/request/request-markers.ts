@@ -15,8 +15,12 @@
 const BASE_LENGTH = 16_400;
 /** Distinct lengths in use at once; more than MAX_OPEN, so a length is never reused while open. */
 const LENGTHS = 1024;
-/** ~160 KB each: at most ~10 MB held between two profile reads. */
-const MAX_OPEN = 64;
+/**
+ * ~160 KB each: at most ~20 MB held between two profile reads, and only while a person browses (no
+ * markers under sustained load). Requests past it are not marked; what they allocate stays unplaced,
+ * and the monitor scales what markers placed by the share of each route's requests that had one.
+ */
+const MAX_OPEN = 128;
 
 /** The function whose allocations are markers, as the sampling profile names it. */
 export const MARKER_FUNCTION = 'heapwatchRequestMarker';
@@ -71,6 +75,13 @@ export class RequestMarkers {
 		let bytes = 0;
 		for (const marker of this.#open.values()) bytes += marker.length * 8 + 16;
 		return bytes;
+	}
+
+	/** Requests per key whose marker opens a range of their own: what the read about to run can place. */
+	placedRequests(): Map<string, number> {
+		const counts = new Map<string, number>();
+		for (const { clean, key } of this.#open.values()) if (clean && typeof key === 'string') counts.set(key, (counts.get(key) ?? 0) + 1);
+		return counts;
 	}
 
 	/**

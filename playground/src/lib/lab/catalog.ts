@@ -80,7 +80,53 @@ export const lab: LabEntry[] = [
 		what: 'One setInterval per module instance; after an HMR edit of src/lib/lab/ticker.ts the old one still runs.'
 	},
 	{ title: 'Per-request WeakMap', href: '/lab/weakmap/{n}', leaks: false, what: 'Data keyed by the request object in a WeakMap.' },
-	{ title: 'Scoped event.locals', href: '/lab/locals/{n}', leaks: false, what: 'Per-request data on event.locals, set in handle.' }
+	{ title: 'Scoped event.locals', href: '/lab/locals/{n}', leaks: false, what: 'Per-request data on event.locals, set in handle.' },
+	// Memory kept on behalf of a request with no route file on its stack, and async leaks (issue 13).
+	{
+		title: 'Remote query cache',
+		href: '/lab/remote-cache/{n}',
+		leaks: true,
+		what: 'A remote function (query in data.remote.ts) memoizes every result in a module Map; the page renders it.'
+	},
+	{ title: 'Remote query, no cache', href: '/lab/remote-nocache/{n}', leaks: false, what: 'The same remote query without the cache.' },
+	{ title: 'Kept event.fetch body', href: '/lab/kept-fetch/{n}', leaks: true, what: 'A +server keeps every body it read through event.fetch (~20 KB each).' },
+	{ title: 'event.fetch body dropped', href: '/lab/dropped-fetch/{n}', leaks: false, what: 'The same event.fetch, its body read and dropped.' },
+	{
+		title: 'Never-settling promise chain',
+		href: '/lab/promise-chain/{n}',
+		leaks: true,
+		what: 'Every request chains onto a module-level promise that never settles; each reaction keeps its records.'
+	},
+	{ title: 'Settled promise chain', href: '/lab/promise-settled/{n}', leaks: false, what: 'The same chaining onto a promise that has settled.' },
+	{
+		title: 'Hour-long AbortSignal.timeout',
+		href: '/lab/abort-timeout/{n}',
+		leaks: true,
+		what: 'AbortSignal.timeout(3600000) with an abort listener per request: the listener and its records live an hour.'
+	},
+	{ title: 'Short AbortSignal.timeout', href: '/lab/abort-timeout-short/{n}', leaks: false, what: 'The same listener on a 50 ms deadline.' },
+	{
+		title: 'Buffer cache read through a stream',
+		href: '/lab/stream-buffer-cache/{n}',
+		leaks: true,
+		what: 'Reads 64 KB through a Readable per id and keeps the Buffer: growth outside the JS heap.'
+	},
+	{ title: 'Buffer read through a stream', href: '/lab/stream-buffer-read/{n}', leaks: false, what: 'The same read, the Buffer dropped.' }
+];
+
+/**
+ * Streams that clients leave before they end (issue 13): driven by opening the stream, reading its first
+ * event and closing the connection, as a closed tab does. Kept apart from `lab`, whose routes are read
+ * to the end: these never end.
+ */
+export const clientsLeave: LabEntry[] = [
+	{
+		title: 'SSE stream without cancel()',
+		href: '/lab/sse-no-cancel',
+		leaks: 'handles',
+		what: 'Server-sent events whose setInterval is never cleared when the client leaves (kit#11751).'
+	},
+	{ title: 'SSE stream with cancel()', href: '/lab/sse', leaks: false, what: "The same stream, its interval cleared in the stream's cancel()." }
 ];
 
 /**
