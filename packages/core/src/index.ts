@@ -8,7 +8,16 @@ export { solveNnls } from './estimator/nnls.ts';
 export { RingBuffer } from './ring-buffer.ts';
 export { replacedFiles, type ModuleNodeLike } from './handles/replaced-files.ts';
 export { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend.ts';
-export { parseSite, TOOLING, UNPLACED, type ClassifyScript, type IsAppCode, type LiveBytes, type AllocationSite } from './heap/allocation-sampler.ts';
+export {
+	parseSite,
+	INSTRUMENTATION,
+	TOOLING,
+	UNPLACED,
+	type ClassifyScript,
+	type IsAppCode,
+	type LiveBytes,
+	type AllocationSite
+} from './heap/allocation-sampler.ts';
 export type { RouteEstimate } from './estimator/verdict.ts';
 export type {
 	Verdict,

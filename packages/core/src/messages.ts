@@ -305,7 +305,7 @@ const isRoute = shape({
 	last: orNull(isSummary),
 	history: arrayOf(shape({ requests: isNumber, liveBytes: isNumber }))
 });
-const isFindingKind = oneOf<FindingReport['kind']>('hooks', 'layout', 'shared-state');
+const isFindingKind = oneOf<FindingReport['kind']>('hooks', 'layout', 'shared-state', 'instrumentation');
 const isFinding = shape({
 	kind: isFindingKind,
 	file: isString,

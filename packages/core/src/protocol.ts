@@ -143,7 +143,7 @@ export interface StaleHandleSite extends HandleSite {
  */
 export interface FindingReport {
 	/** `shared-state`: a module-scope binding that requests reassign (see `binding`); the others keep memory. */
-	kind: 'hooks' | 'layout' | 'shared-state';
+	kind: 'hooks' | 'layout' | 'shared-state' | 'instrumentation';
 	/** Relative to the app root. */
 	file: string;
 	verdict: Verdict;

@@ -25,13 +25,23 @@ interface SharedSource {
 	estimate: RouteEstimate | undefined;
 	firstFlaggedAt: number | null;
 	sources: FindingReport['sources'];
+	/** Updates in a row that would have cleared a stated leak: it clears at CLEAR_AFTER. */
+	clearing: number;
 }
 
-/** Shared sources come from layouts and hooks only, so this is a guard, not a limit anyone meets. */
+/**
+ * A stated finding clears only after this many updates in a row below half the threshold: code that
+ * runs on every request sees the noise of every route, and a finding cleared and warned again and
+ * again while the growth goes on says nothing (seen: 8 warnings and 7 clears of one hooks file).
+ */
+const CLEAR_AFTER = 3;
+
+/** Shared sources come from layouts, hooks and instrumentation only, so this is a guard, not a limit anyone meets. */
 const MAX_SHARED = 200;
 
 /**
- * Code that runs under many routes (hooks.server handle, +layout.server load) and keeps memory there
+ * Code that runs under many routes (hooks.server handle, +layout.server load, what
+ * instrumentation.server loads) and keeps memory there
  * is one finding on its own file, measured against the requests of all the routes it runs under,
  * never a leak of each of those routes: allocations under its frames are keyed to it, not to them.
  */
@@ -56,7 +66,9 @@ export class SharedSources {
 			source.estimate = trend ? { ...trend, externalBytesPerRequest: 0 } : source.estimate;
 			source.sources = allocationSources(source.trend, this.#options);
 			const previous = source.verdict;
-			source.verdict = nextVerdict(previous, source.estimate, this.#options);
+			const next = nextVerdict(previous, source.estimate, this.#options);
+			source.clearing = previous === 'leak' && next === 'ok' ? source.clearing + 1 : 0;
+			source.verdict = source.clearing > 0 && source.clearing < CLEAR_AFTER ? previous : next;
 			if (source.verdict === previous) continue;
 			if (source.verdict === 'leak') source.firstFlaggedAt ??= requests;
 			if (previous !== 'warming' || source.verdict === 'leak') this.#options.onFindingChange(describe(source), previous);
@@ -81,20 +93,21 @@ export class SharedSources {
 	}
 
 	#add(key: string): void {
-		const match = /^(hooks|layout):(.+)$/.exec(key);
+		const match = /^(hooks|layout|instrumentation):(.+)$/.exec(key);
 		if (!match || this.#sources.size >= MAX_SHARED) return;
 		const kind = match[1] as FindingReport['kind'];
 		const file = match[2];
 		this.#sources.set(key, {
 			kind,
 			file,
-			prefix: kind === 'hooks' ? null : layoutPrefix(file),
+			prefix: kind === 'layout' ? layoutPrefix(file) : null,
 			trend: new LiveBytesTrend(),
 			turnover: 0,
 			verdict: 'warming',
 			estimate: undefined,
 			firstFlaggedAt: null,
-			sources: []
+			sources: [],
+			clearing: 0
 		});
 	}
 }

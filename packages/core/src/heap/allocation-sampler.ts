@@ -51,9 +51,12 @@ const MAX_SITES_PER_KEY = 20;
 interface Place {
 	key: string | undefined;
 	site: string | undefined;
-	tooling: boolean;
+	/** What the innermost frame with a script says when no route file does: TOOLING, an INSTRUMENTATION key, or nothing. */
+	innermost: string | undefined;
 	marker: boolean;
 }
+
+const isInnermostOnly = (key: string | undefined) => key === TOOLING || (key !== undefined && key.startsWith(INSTRUMENTATION));
 
 /** The latest marker allocated before `ordinal`, by binary search over markers sorted by ordinal. */
 function markerBefore<T extends { ordinal: number }>(markers: T[], ordinal: number): T | undefined {
@@ -86,6 +89,12 @@ export type ClassifyScript = (url: string) => string | undefined;
  */
 export const TOOLING = '(tooling)';
 
+/**
+ * Prefix of the key a classifier gives to what src/instrumentation.server.* loads (an SDK, an exporter).
+ * Like TOOLING it is decided by the innermost frame with a script, and only when no route file is on
+ * the stack: tracing wraps whole requests, and what runs inside is the route's.
+ */
+export const INSTRUMENTATION = 'instrumentation:';
 /**
  * Live sampled bytes with no route file on their stack, allocated while no single request ran alone
  * (or before the first marker of a read): growth heapwatch cannot place. Never a route.
@@ -150,19 +159,21 @@ export class AllocationSampler {
 		}
 		this.#nameScripts(profile.head);
 		const placeOfNode = new Map<number, Place>();
-		const stack: { node: ProfileNode; key: string | undefined; site: string | undefined; tooling: boolean; marker: boolean }[] = [
-			{ node: profile.head, key: undefined, site: undefined, tooling: false, marker: false }
+		const stack: { node: ProfileNode; key: string | undefined; site: string | undefined; innermost: string | undefined; marker: boolean }[] = [
+			{ node: profile.head, key: undefined, site: undefined, innermost: undefined, marker: false }
 		];
 		while (stack.length > 0) {
-			const { node, key: inherited, site: outerSite, tooling: outerTooling, marker: outerMarker } = stack.pop()!;
+			const { node, key: inherited, site: outerSite, innermost: outerInnermost, marker: outerMarker } = stack.pop()!;
 			const own = this.#keyOf(node);
-			const key = own === TOOLING ? inherited : (own ?? inherited);
+			const innermostOnly = isInnermostOnly(own);
+			const key = innermostOnly ? inherited : (own ?? inherited);
 			const site = this.#siteOf(node) ?? outerSite;
-			// The innermost frame with a script decides whether an unplaced allocation is the tooling's.
-			const tooling = this.#urlOf(node) ? own === TOOLING : outerTooling;
+			// The innermost frame with a script decides whether an allocation no route file places is the
+			// tooling's or the instrumentation's.
+			const innermost = this.#urlOf(node) ? (innermostOnly ? own : undefined) : outerInnermost;
 			const marker = outerMarker || node.callFrame.functionName === MARKER_FUNCTION;
-			placeOfNode.set(node.id, { key, site, tooling, marker });
-			for (const child of node.children) stack.push({ node: child, key, site, tooling, marker });
+			placeOfNode.set(node.id, { key, site, innermost, marker });
+			for (const child of node.children) stack.push({ node: child, key, site, innermost, marker });
 		}
 
 		const totals = new Map<string, LiveBytes>();
@@ -190,7 +201,9 @@ export class AllocationSampler {
 				if (key !== undefined) markers.push({ ordinal: sample.ordinal, key });
 			} else if (place.key !== undefined) {
 				add(sample, place.key, place.site);
-			} else if (!place.tooling) {
+			} else if (place.innermost !== undefined) {
+				if (place.innermost !== TOOLING) add(sample, place.innermost, place.site);
+			} else {
 				// Placed once, when first seen: it keeps that key for as long as it lives.
 				const earlier = this.#previous.get(sample.ordinal);
 				if (earlier) add(sample, earlier.key, place.site, earlier.marked);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TOOLING } from '@heapwatch/core';
+import { INSTRUMENTATION, TOOLING } from '@heapwatch/core';
+import { readInstrumentationGraph } from './instrumentation-graph.ts';
 
 const ROUTE_OWN_FILE = /^\+(page\.server|server|page)\.[^.]+$/;
 const LAYOUT_FILE = /^\+layout(\.server)?\.[^.]+$/;
@@ -13,13 +14,21 @@ const OWN_PACKAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /**
  * Maps the URL of a script on an allocation stack to what it belongs to: the route id for a route's
  * own files (+page.server, +server, +page), `layout:<file>` and `hooks:<file>` for code that runs
- * under many routes, TOOLING for Vite and heapwatch, undefined for anything else (libraries, Kit,
- * your own modules, which count for the route that called them or the request that ran).
+ * under many routes, TOOLING for Vite and heapwatch, `instrumentation:<file>` for what
+ * src/instrumentation.server.* loads (its modules, the SDK packages they import), undefined for
+ * anything else (libraries, Kit, your own modules, which count for the route that called them or
+ * the request that ran).
  */
 export function createScriptClassifier(root: string, routesDir = 'src/routes', srcDir = 'src'): (url: string) => string | undefined {
 	const routesBase = path.join(root, routesDir) + path.sep;
 	const srcBase = path.join(root, srcDir) + path.sep;
 	const cache = new Map<string, string | undefined>();
+	const instrumentation = readInstrumentationGraph(root, srcDir);
+	const instrumentationKey = instrumentation && `${INSTRUMENTATION}${instrumentation.file}`;
+	// `/node_modules/<name>/` matches npm, yarn and pnpm layouts alike (pnpm's real path ends the same way).
+	const instrumentationPackages = [...(instrumentation?.packages ?? [])].map(
+		(name) => `${path.sep}node_modules${path.sep}${name.split('/').join(path.sep)}${path.sep}`
+	);
 	return (url) => {
 		if (cache.has(url)) return cache.get(url);
 		const result = classify(toPath(url));
@@ -39,6 +48,9 @@ export function createScriptClassifier(root: string, routesDir = 'src/routes', s
 			return undefined;
 		}
 		if (path.dirname(file) + path.sep === srcBase && HOOKS_FILE.test(name)) return `hooks:${relative(file)}`;
+		if (instrumentation && (instrumentation.appFiles.has(file) || instrumentationPackages.some((fragment) => file.includes(fragment)))) {
+			return instrumentationKey;
+		}
 		return undefined;
 	}
 

@@ -41,7 +41,12 @@ function allocatedIn(source: SourceLocation): string {
 	return `  allocated in ${where}${source.bytesPerRequest ? ` (~${kb(source.bytesPerRequest)} per request)` : ''}`;
 }
 
-const SHARED_RUNS_UNDER = { hooks: 'every request', layout: 'every route under this layout', 'shared-state': 'every request' };
+const SHARED_RUNS_UNDER = {
+	hooks: 'every request',
+	layout: 'every route under this layout',
+	'shared-state': 'every request',
+	instrumentation: 'every request'
+};
 
 /** Code that runs under many routes keeps memory: one warning on its own file, not one per route. */
 export function formatFinding(finding: FindingReport): string {
@@ -51,7 +56,11 @@ export function formatFinding(finding: FindingReport): string {
 	];
 	if (finding.keptBy?.[0]) lines.push(keptByLine(finding.keptBy[0]));
 	if (finding.sources[0]) lines.push(allocatedIn(finding.sources[0]));
-	lines.push(`  It runs for ${SHARED_RUNS_UNDER[finding.kind]}, so the routes themselves are not blamed: look for a log, list or cache it appends to.`);
+	if (finding.kind === 'instrumentation') {
+		lines.push(
+			`  It is loaded before the app and runs for every request (with the modules and packages it imports), so no route is blamed: look for what it sets up that keeps each request's data, such as an exporter that never calls its result callback, or a queue of spans or metrics.`
+		);
+	} else lines.push(`  It runs for ${SHARED_RUNS_UNDER[finding.kind]}, so the routes themselves are not blamed: look for a log, list or cache it appends to.`);
 	return lines.join('\n');
 }
 
