@@ -4,7 +4,7 @@
  * validate every message they receive, so a malformed frame is dropped, never trusted.
  * No Node or DOM imports here: the overlay bundles this file.
  */
-import type { FindingReport, HandleSite, Report, RetainerCaptureStatus, RouteReport, SourceLocation, StaleHandleSite, Verdict } from './protocol.ts';
+import type { FindingReport, HandleSite, KeptBy, Report, RetainerCaptureStatus, RouteReport, SourceLocation, StaleHandleSite, Verdict } from './protocol.ts';
 
 export type * from './protocol.ts';
 export { describeHandle } from './handles/describe-handle.ts';
@@ -30,6 +30,8 @@ export interface LeakWarning {
 	retainedBytesPerRequest: number;
 	/** Where most of the retained memory is allocated, when known. */
 	source: SourceLocation | null;
+	/** The module-scope collection that keeps it, when one grows with the route's requests. */
+	keptBy?: KeptBy;
 	/** The route's request count when it was flagged. */
 	flaggedAt: number | null;
 }
@@ -57,6 +59,8 @@ export interface FindingWarning {
 	retainedBytesPerRequest: number;
 	source: SourceLocation | null;
 	flaggedAt: number | null;
+	/** For `shared-state`: the module-level binding that requests reassign. */
+	binding?: FindingReport['binding'];
 }
 
 /** Handles created by a module instance that an HMR edit replaced, still running. */
@@ -117,6 +121,7 @@ export function warningsOf(report: Report): Warning[] {
 				routeId: route.id,
 				retainedBytesPerRequest: route.retainedBytesPerRequest,
 				source: route.sources[0] ?? null,
+				...(route.keptBy?.[0] && { keptBy: route.keptBy[0] }),
 				flaggedAt: route.firstFlaggedAt
 			});
 		}
@@ -141,7 +146,8 @@ export function warningsOf(report: Report): Warning[] {
 			file: finding.file,
 			retainedBytesPerRequest: finding.retainedBytesPerRequest,
 			source: finding.sources[0] ?? null,
-			flaggedAt: finding.firstFlaggedAt
+			flaggedAt: finding.firstFlaggedAt,
+			...(finding.binding && { binding: finding.binding })
 		});
 	}
 	// One per site; the same site reported twice (it should not be) is merged so that keys stay unique.
