@@ -39,7 +39,16 @@ afterAll(() => packed?.remove());
 describe('the published tarball', () => {
 	it('holds the plugin, the prebuilt overlay, the README and the LICENSE, and nothing else but package.json', () => {
 		const files = list();
-		expect(files).toEqual(expect.arrayContaining(['package/dist/index.mjs', 'package/dist/overlay/overlay.js', 'package/README.md', 'package/LICENSE']));
+		expect(files).toEqual(
+			expect.arrayContaining([
+				'package/dist/index.mjs',
+				'package/dist/production/index.mjs',
+				'package/dist/production/index.d.mts',
+				'package/dist/overlay/overlay.js',
+				'package/README.md',
+				'package/LICENSE'
+			])
+		);
 		expect(files.filter((file) => !/^package\/(dist\/.+|README\.md|LICENSE|package\.json)$/.test(file))).toEqual([]);
 		expect(extract('package/LICENSE')).toContain('MIT License');
 		console.log(`tarball: ${files.length} files, ${(statSync(tarball).size / 1024).toFixed(1)} KB packed, ${(unpackedBytes() / 1024).toFixed(1)} KB unpacked`);
@@ -67,6 +76,22 @@ describe('the published tarball', () => {
 		console.log(`overlay bundle: ${(overlay.length / 1024).toFixed(1)} KB, ${(gzip / 1024).toFixed(1)} KB gzip`);
 		// A budget, so that a stray dependency in the overlay shows up here.
 		expect(gzip).toBeLessThan(30 * 1024);
+	});
+
+	it('has a production entry that loads neither Vite, Kit nor the dev plugin: only Node and @opentelemetry/api', () => {
+		const bare = new Set<string>();
+		const seen = new Set<string>();
+		const visit = (file: string) => {
+			if (seen.has(file)) return;
+			seen.add(file);
+			for (const match of extract(file).matchAll(/^(?:import|export)\s[^;]*?from\s*["']([^"']+)["']|^import\s*["']([^"']+)["']/gm)) {
+				const specifier = match[1] ?? match[2];
+				if (specifier.startsWith('.')) visit(path.posix.join(path.posix.dirname(file), specifier));
+				else bare.add(specifier);
+			}
+		};
+		visit('package/dist/production/index.mjs');
+		expect([...bare].filter((specifier) => !specifier.startsWith('node:'))).toEqual(['@opentelemetry/api']);
 	});
 
 	it('depends on ws at run time and on no workspace package', () => {
