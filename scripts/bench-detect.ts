@@ -46,7 +46,12 @@ interface Row {
 	firstFlaggedAt: number | null;
 	retainedKBPerRequest: number;
 	handles: string;
+	/** The module-scope collection heapwatch names as the keeper (report.json keptBy), or ''. */
+	keptBy: string;
 }
+
+/** The lab's tiny leak (one ~300-byte line per request): found by counting entries, not by weighing. */
+const TINY_LEAK = '/lab/visit-log/[id]';
 
 const leaving = new Set(clientsLeave);
 const entries = [...lab, ...clientsLeave];
@@ -96,7 +101,8 @@ async function run(profile: string) {
 				requests: route?.requests ?? 0,
 				firstFlaggedAt: route?.firstFlaggedAt ?? null,
 				retainedKBPerRequest: Math.round((route?.retainedBytesPerRequest ?? 0) / 102.4) / 10,
-				handles: route?.handleVerdict ?? 'missing'
+				handles: route?.handleVerdict ?? 'missing',
+				keptBy: route?.keptBy?.[0] ? `${route.keptBy[0].kind} "${route.keptBy[0].name}" :${route.keptBy[0].line}` : ''
 			};
 		});
 		if (held && !held.open) throw new Error('the held SSE request ended before the run did: the held profile measured nothing');
@@ -150,8 +156,13 @@ for (const profile of profiles) {
 	// A route that leaves timers or handles alive keeps what they reference too (its closure, and the
 	// request's async context: Kit's event and state): a memory verdict there is no false leak.
 	const falseLeaks = result.rows.filter((r) => r.expected === 'ok' && r.verdict === 'leak');
+	const everFlagged = result.rows.filter((r) => r.expected === 'ok' && r.firstFlaggedAt !== null);
 	console.log(
-		`leaks flagged: ${leaks.filter((r) => r.verdict === 'leak' || r.firstFlaggedAt !== null).length}/${leaks.length}; clean routes ending as leak: ${falseLeaks.length}`
+		`leaks flagged: ${leaks.filter((r) => r.verdict === 'leak' || r.firstFlaggedAt !== null).length}/${leaks.length}; clean routes ending as leak: ${falseLeaks.length}; clean routes ever flagged: ${everFlagged.length}${everFlagged.length ? ` (${everFlagged.map((r) => r.route).join(', ')})` : ''}`
+	);
+	const tiny = result.rows.find((r) => r.route === TINY_LEAK);
+	console.log(
+		`leaks naming their keeper at module scope: ${leaks.filter((r) => r.keptBy !== '').length}/${leaks.length}; tiny leak ${TINY_LEAK} flagged at request ${tiny?.firstFlaggedAt ?? 'never'}`
 	);
 	const file = path.join(repoRoot, 'bench-results', `detect-${profile}${ballastMb > 0 ? `-${ballastMb}mb` : ''}.json`);
 	writeFileSync(file, JSON.stringify({ machine, date: new Date().toISOString(), ...result }, null, 2));
