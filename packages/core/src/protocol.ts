@@ -210,6 +210,12 @@ export interface Report {
 	/** Shared code that keeps memory under many routes; see FindingReport. */
 	findings: FindingReport[];
 	process: ProcessReport;
+	/**
+	 * Post-GC heap growth per request, over all routes, that heapwatch cannot place: no route file on
+	 * its allocation stacks, no request marker before it, not Vite's or heapwatch's. Never given to a
+	 * route (a clean route is not flagged on growth nothing places on it). Null until measured.
+	 */
+	unplaced?: { bytesPerRequest: number; standardError: number; requests: number } | null;
 }
 
 /** What a heap snapshot will cost, stated before taking it. */
