@@ -10,7 +10,7 @@ export class UsageError extends Error {}
 /** Measured requests before a route can be called clean: two batches, so that their scatter is known. */
 export const DEFAULT_MIN_RUNS = 40;
 /** Measured requests before a route is left undecided. */
-export const DEFAULT_MAX_RUNS = 200;
+export const DEFAULT_MAX_RUNS = 300;
 
 export const USAGE = `Usage: heapwatch check [route...] [options]
 
@@ -26,6 +26,8 @@ parameters until it can tell, and answers for each: leak, clean, or undecided.
   --max-runs <n>       measured requests before a route is left undecided (default ${DEFAULT_MAX_RUNS})
   --runs <n>           exactly n measured requests per route (sets both; default: check.runs if set)
   --allow-undecided    exit 0 when no route leaks even if some are undecided
+  --baseline <file>    accept the findings listed there: fail only on new or worse ones, report fixed ones
+  --update-baseline    write every finding of this run to the baseline file (default heapwatch-baseline.json)
   --reporter <name>    table (default), json, junit, sarif or github (annotations after the table)
   --output <file>      write the report there; the table still goes to stdout
   --json               the same as --reporter json
@@ -36,8 +38,9 @@ parameters until it can tell, and answers for each: leak, clean, or undecided.
   --verbose            show Vite's and heapwatch's own log lines
   -h, --help           show this help
 
-Exit codes: 0 every route clean (or undecided, with --allow-undecided), 1 a route or shared code
-leaks, or a route is undecided, 2 usage or setup error.`;
+Exit codes: 0 every route clean (or undecided, with --allow-undecided; or its findings accepted by
+the baseline; or the baseline was updated), 1 a route or shared code leaks, or a route is
+undecided, 2 usage or setup error.`;
 
 export interface CheckArgs {
 	routes: string[];
@@ -45,6 +48,9 @@ export interface CheckArgs {
 	minRuns?: number;
 	maxRuns?: number;
 	allowUndecided: boolean;
+	/** The baseline file to compare with (or to write, with updateBaseline). */
+	baseline?: string;
+	updateBaseline: boolean;
 	reporter: ReporterName;
 	output?: string;
 	method: string;
@@ -68,6 +74,8 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
 				'min-runs': { type: 'string' },
 				'max-runs': { type: 'string' },
 				'allow-undecided': { type: 'boolean', default: false },
+				baseline: { type: 'string' },
+				'update-baseline': { type: 'boolean', default: false },
 				reporter: { type: 'string' },
 				output: { type: 'string' },
 				method: { type: 'string', default: 'GET' },
@@ -85,7 +93,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
 	const { values, positionals } = parsed;
 	const [command, ...routes] = positionals;
 	const common = { method: values.method, body: values.body, root: values.root, config: values.config, verbose: values.verbose, output: values.output };
-	if (values.help) return { ...common, routes: [], allowUndecided: false, reporter: 'table', help: true };
+	if (values.help) return { ...common, routes: [], allowUndecided: false, updateBaseline: false, reporter: 'table', help: true };
 	if (command !== 'check') {
 		throw new UsageError(command === undefined ? USAGE : `Unknown command "${command}". The only command is "check".\n\n${USAGE}`);
 	}
@@ -117,6 +125,8 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
 		minRuns,
 		maxRuns,
 		allowUndecided: values['allow-undecided'],
+		baseline: values.baseline ?? (values['update-baseline'] ? 'heapwatch-baseline.json' : undefined),
+		updateBaseline: values['update-baseline'],
 		reporter: reporter as ReporterName,
 		help: false
 	};

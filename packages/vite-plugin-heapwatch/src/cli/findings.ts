@@ -1,4 +1,5 @@
 import type { FindingReport, RouteReport, SourceLocation } from '@heapwatch/core';
+import type { BaselineState } from './baseline.ts';
 import type { GateRule } from './decide.ts';
 import type { CheckRow } from './results.ts';
 
@@ -22,9 +23,13 @@ export type SharedRow = Omit<FindingReport, 'kind'> & {
 	binding?: { name: string; line: number; writes: number; writtenBy: string[] };
 };
 
-/** heapwatch's own verdicts: the route keeps memory, leaves handles, or fills a collection without bound. */
+/**
+ * What heapwatch counts rather than estimates: handles left alive after responses, a module-scope
+ * collection that gains entries with every request. Memory is the gate's own call (decide.ts): the
+ * live verdict is tuned for a person browsing.
+ */
 export function flagged(route: RouteRow | undefined): boolean {
-	return route !== undefined && (route.verdict === 'leak' || route.handleVerdict === 'leak' || (route.keptBy ?? []).some((k) => k.unbounded));
+	return route !== undefined && (route.handleVerdict === 'leak' || (route.keptBy ?? []).some((k) => k.unbounded));
 }
 
 /**
@@ -43,7 +48,12 @@ export interface GateFinding {
 	bytesPerRequest: number | null;
 	/** One sentence: what, where, how much, and what to do for `undecided`. */
 	message: string;
+	/** Against `--baseline`, when one is given. */
+	baseline?: BaselineState;
 }
+
+/** Whether a finding fails the check: not when the baseline accepts it, nor an undecided target when allowed. */
+export const fails = (f: GateFinding, allowUndecided: boolean) => f.baseline !== 'accepted' && (f.kind !== 'undecided' || !allowUndecided);
 
 export const size = (bytes: number) => (Math.abs(bytes) < 1024 ? `${Math.round(bytes)} B` : `${(bytes / 1024).toFixed(1)} KB`);
 export const where = (s: SourceLocation | null) => (s ? `${s.file}:${s.line}${s.function ? ` (${s.function})` : ''}` : '-');
@@ -69,7 +79,7 @@ export function findingsOfRoute(row: CheckRow, route: RouteRow | undefined, rule
 		return findings;
 	}
 	if (row.decision !== 'leak' || !route) return findings;
-	const memory = route.verdict === 'leak' || row.retainedBytesPerRequest - rule.z * (row.standardError ?? Infinity) > rule.threshold;
+	const memory = row.batches.length >= 2 && row.retainedBytesPerRequest - rule.z * (row.standardError ?? Infinity) > rule.threshold;
 	if (memory) {
 		const buffers = row.externalBytesPerRequest * 2 >= row.retainedBytesPerRequest && row.externalBytesPerRequest > 0;
 		const source = route.sources[0] ?? null;
@@ -106,6 +116,17 @@ export function findingsOfRoute(row: CheckRow, route: RouteRow | undefined, rule
 				message: `${name} leaves ${site.count} ${site.type}${site.delayMs === undefined ? '' : ` (${site.delayMs} ms)`} alive after its responses, created at ${where(site)}.`
 			});
 		}
+	}
+	if (findings.length === 0) {
+		// Decided leak on something this gate does not spell out yet: still one line, at the route's file.
+		findings.push({
+			...base,
+			kind: 'heap',
+			file: row.file,
+			line: row.file ? 1 : null,
+			bytesPerRequest: row.retainedBytesPerRequest,
+			message: `${name} leaks (${estimateText(row)} per request).`
+		});
 	}
 	return findings;
 }

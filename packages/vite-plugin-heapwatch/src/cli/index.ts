@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_MAX_RUNS, DEFAULT_MIN_RUNS, parseCheckArgs, UsageError, USAGE, type CheckArgs } from './args.ts';
+import { readBaseline, writeBaseline } from './baseline.ts';
 import { Z, type GateRule } from './decide.ts';
 import { createProgress } from './progress.ts';
 import { formatReport } from './reporters/index.ts';
@@ -22,6 +23,8 @@ async function main(argv: string[]): Promise<number> {
 		return 0;
 	}
 	const root = path.resolve(args.root);
+	// Read before the dev server starts: a baseline that cannot be read should not cost a whole check.
+	const baseline = args.baseline && !args.updateBaseline ? readBaseline(path.resolve(args.baseline)) : undefined;
 	const app: App = await startApp(root, args.config, args.verbose);
 	try {
 		const targets = resolveTargets(args, app.options.check.routes, root);
@@ -30,13 +33,18 @@ async function main(argv: string[]): Promise<number> {
 		const progress = createProgress();
 		const { results, report } = await runCheck(app.url, targets, rule, app.options, progress);
 		progress.done();
-		const result = collectResults(results, report, rule, args.allowUndecided);
+		const result = collectResults(results, report, rule, args.allowUndecided, baseline);
 		const output = formatReport(args.reporter, result, root);
 		if (args.output) {
 			writeFileSync(path.resolve(args.output), `${output}\n`);
 			process.stdout.write(`${args.reporter === 'table' ? output : formatReport('table', result, root)}\n`);
 		} else {
 			process.stdout.write(`${output}\n`);
+		}
+		if (args.updateBaseline && args.baseline) {
+			const written = writeBaseline(path.resolve(args.baseline), result);
+			process.stdout.write(`Baseline ${args.baseline} written: ${written.findings.length} finding${written.findings.length === 1 ? '' : 's'} accepted.\n`);
+			return 0;
 		}
 		return result.ok ? 0 : 1;
 	} finally {

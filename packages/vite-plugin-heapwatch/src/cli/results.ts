@@ -1,7 +1,8 @@
 import type { FindingReport, Report, RouteReport, SourceLocation } from '@heapwatch/core';
-import { pool, type Decision, type GateRule } from './decide.ts';
+import { pool, type BatchEstimate, type Decision, type GateRule } from './decide.ts';
 import type { TargetResult } from './run-check.ts';
-import { findingsOfRoute, findingOfShared, type GateFinding } from './findings.ts';
+import { compareWithBaseline, type Baseline, type BaselineEntry } from './baseline.ts';
+import { fails, findingsOfRoute, findingOfShared, type GateFinding } from './findings.ts';
 
 export type { GateFinding } from './findings.ts';
 
@@ -23,6 +24,8 @@ export interface CheckRow {
 	retainedBytesPerRequest: number;
 	/** Its standard error; null when heapwatch gave no estimate with one. */
 	standardError: number | null;
+	/** heapwatch's estimate after each batch of requests, bytes per request and standard error. */
+	batches: BatchEstimate[];
 	externalBytesPerRequest: number;
 	handles: number;
 	handlesPerRequest: number;
@@ -43,21 +46,25 @@ export interface CheckResult {
 	findings: GateFinding[];
 	/** The shared findings as heapwatch reported them. */
 	shared: FindingReport[];
+	/** Baseline entries that no longer reproduce (with `--baseline`). */
+	fixed: BaselineEntry[];
 }
 
-export function collectResults(results: TargetResult[], report: Report, rule: GateRule, allowUndecided: boolean): CheckResult {
+export function collectResults(results: TargetResult[], report: Report, rule: GateRule, allowUndecided: boolean, baseline?: Baseline): CheckResult {
 	const rows = results.map((result) => rowOf(result, rule));
 	const shared = report.findings.filter((f) => f.verdict === 'leak');
 	const findings = shared.map(findingOfShared);
-	const ok = findings.length === 0 && rows.every((r) => r.decision === 'clean' || (allowUndecided && r.decision === 'undecided'));
-	return { ok, rule, allowUndecided, rows, findings, shared };
+	const result: CheckResult = { ok: true, rule, allowUndecided, rows, findings, shared, fixed: [] };
+	if (baseline) result.fixed = compareWithBaseline(result, baseline).fixed;
+	result.ok = ![...rows.flatMap((r) => r.findings), ...findings].some((f) => fails(f, allowUndecided));
+	return result;
 }
 
 function rowOf({ target, routeId, status, runs, batches, decision, route }: TargetResult, rule: GateRule): CheckRow {
 	const verdict = liveVerdict(route);
 	const pooled = pool(batches);
-	// The line behind the answer: where the lingering handles were created, for a `handles` row.
-	const topSource = (verdict === 'handles' ? route?.handleSites[0] : route?.sources[0]) ?? null;
+	// The line behind the answer: where the memory is allocated, else where lingering handles were created.
+	const topSource = route?.sources[0] ?? (route?.handleVerdict === 'leak' ? route.handleSites[0] : undefined) ?? null;
 	const row: CheckRow = {
 		url: target.url,
 		method: target.method ?? 'GET',
@@ -69,6 +76,7 @@ function rowOf({ target, routeId, status, runs, batches, decision, route }: Targ
 		requests: route?.requests ?? 0,
 		retainedBytesPerRequest: Math.round(pooled?.bytesPerRequest ?? route?.retainedBytesPerRequest ?? 0),
 		standardError: pooled ? Math.round(pooled.standardError) : null,
+		batches,
 		externalBytesPerRequest: Math.round(route?.externalBytesPerRequest ?? 0),
 		handles: route?.handles ?? 0,
 		handlesPerRequest: route?.handlesPerRequest ?? 0,

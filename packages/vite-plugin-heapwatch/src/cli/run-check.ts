@@ -28,6 +28,9 @@ export type SideTraffic = (base: string, target: CheckRoute) => Promise<void>;
 
 // Between rounds the server is idle for a moment: heapwatch takes its post-GC samples then.
 const PAUSE_MS = 100;
+// Requests per target before measuring: the first ones compile the route's modules and JIT its code,
+// and heapwatch's own warm-up (2 by default) is made for a person, not for a first batch that decides.
+const WARMUP = 10;
 
 /**
  * Warm-up, then batches of requests over every target still undecided, in turn. A batch is one
@@ -42,7 +45,7 @@ export async function runCheck(
 	progress: Progress,
 	side?: SideTraffic
 ): Promise<{ results: TargetResult[]; report: Report }> {
-	const warmup = Math.max(1, options.warmupRequests);
+	const warmup = Math.max(WARMUP, options.warmupRequests);
 	const total = targets.length * (warmup + rule.maxRuns);
 	let done = 0;
 	const results: TargetResult[] = [];
@@ -76,7 +79,11 @@ export async function runCheck(
 			const route = report.routes.find((r) => r.id === result.routeId);
 			result.route = route;
 			if (route && route.estimateRequests > 0 && typeof route.retainedStandardError === 'number') {
-				result.batches.push({ bytesPerRequest: route.retainedBytesPerRequest, standardError: route.retainedStandardError });
+				const batch = { bytesPerRequest: route.retainedBytesPerRequest, standardError: route.retainedStandardError };
+				// heapwatch keeps its last estimate when a window had too few samples for a new one: the same
+				// figures twice are one estimate, not two.
+				const previous = result.batches.at(-1);
+				if (previous?.bytesPerRequest !== batch.bytesPerRequest || previous.standardError !== batch.standardError) result.batches.push(batch);
 			}
 			const { decision, final } = decide({ pooled: pool(result.batches), runs: result.runs, flagged: flagged(route) }, rule);
 			result.decision = decision;

@@ -1,4 +1,4 @@
-import type { GateFinding } from '../findings.ts';
+import { fails, type GateFinding } from '../findings.ts';
 import type { CheckResult } from '../results.ts';
 import type { ReporterContext } from './index.ts';
 import { formatTable } from './table.ts';
@@ -10,7 +10,7 @@ const property = (text: string) => data(text).replaceAll(':', '%3A').replaceAll(
 /** The table for the log, then one `::error` annotation per finding (`::warning` for an allowed undecided target). */
 export function formatGithub(result: CheckResult, { toRepo }: ReporterContext): string {
 	const annotate = (f: GateFinding) => {
-		const level = f.kind === 'undecided' && result.allowUndecided ? 'warning' : 'error';
+		const level = f.baseline === 'accepted' ? 'notice' : fails(f, result.allowUndecided) ? 'error' : 'warning';
 		const location = f.file ? `file=${property(toRepo(f.file))}${f.line ? `,line=${f.line}` : ''},` : '';
 		return `::${level} ${location}title=${property(`heapwatch: ${f.kind}${f.route ? ` in ${f.route}` : ''}`)}::${data(f.message)}`;
 	};

@@ -1,4 +1,4 @@
-import type { GateFinding } from '../findings.ts';
+import { fails, type GateFinding } from '../findings.ts';
 import type { CheckResult, CheckRow } from '../results.ts';
 import type { ReporterContext } from './index.ts';
 
@@ -16,7 +16,7 @@ interface Case {
 	name: string;
 	classname: string;
 	file: string | null;
-	/** `failure` for a leak (or an undecided target), `skipped` for one allowed undecided. */
+	/** `failure` for a leak (or an undecided target), `skipped` for one allowed undecided or accepted by the baseline. */
 	outcome: 'passed' | 'failure' | 'skipped';
 	type: string;
 	findings: GateFinding[];
@@ -33,7 +33,7 @@ export function formatJunit(result: CheckResult, { toRepo }: ReporterContext): s
 			name: `${f.kind} ${f.file}`,
 			classname: 'heapwatch.shared',
 			file: f.file,
-			outcome: 'failure',
+			outcome: fails(f, false) ? 'failure' : 'skipped',
 			type: f.kind,
 			findings: [f]
 		}))
@@ -50,7 +50,8 @@ export function formatJunit(result: CheckResult, { toRepo }: ReporterContext): s
 			continue;
 		}
 		const text = c.findings.map((f) => `${f.kind}: ${f.message}${f.file ? `\n  at ${toRepo(f.file)}${f.line ? `:${f.line}` : ''}` : ''}`).join('\n');
-		const message = escape(c.findings[0]?.message ?? c.type);
+		const first = c.findings[0];
+		const message = escape(first?.baseline === 'accepted' ? `accepted by the baseline: ${first.message}` : (first?.message ?? c.type));
 		out.push(`${open}>`);
 		out.push(
 			c.outcome === 'skipped'
@@ -65,6 +66,6 @@ export function formatJunit(result: CheckResult, { toRepo }: ReporterContext): s
 
 function caseOfRow(row: CheckRow, allowUndecided: boolean): Case {
 	const name = `${row.method} ${row.route ?? row.url}`;
-	const outcome = row.decision === 'clean' ? 'passed' : row.decision === 'undecided' && allowUndecided ? 'skipped' : 'failure';
+	const outcome = row.findings.some((f) => fails(f, allowUndecided)) ? 'failure' : row.decision === 'clean' ? 'passed' : 'skipped';
 	return { name, classname: 'heapwatch.routes', file: row.file, outcome, type: row.decision, findings: row.findings };
 }

@@ -1,4 +1,4 @@
-import type { GateFinding } from '../findings.ts';
+import { fails, type GateFinding } from '../findings.ts';
 import type { CheckResult } from '../results.ts';
 import type { ReporterContext } from './index.ts';
 
@@ -14,6 +14,8 @@ const RULES: Record<string, string> = {
 	undecided: 'heapwatch check could not tell whether the route keeps memory within --max-runs requests.'
 };
 
+const SARIF_BASELINE = { accepted: 'unchanged', worse: 'updated', new: 'new' } as const;
+
 /**
  * SARIF 2.1.0 for code scanning: one result per finding, at the line that keeps or allocates the
  * memory (or creates the handle), with the route's server file as a related location.
@@ -28,7 +30,8 @@ export function formatSarif(result: CheckResult, { toRepo, version }: ReporterCo
 	const resultOf = ({ f, routeFile }: { f: GateFinding; routeFile: string | null }) => ({
 		ruleId: `heapwatch/${f.kind}`,
 		ruleIndex: kinds.indexOf(f.kind),
-		level: f.kind === 'undecided' && result.allowUndecided ? 'warning' : 'error',
+		level: f.baseline === 'accepted' ? 'note' : fails(f, result.allowUndecided) ? 'error' : 'warning',
+		...(f.baseline ? { baselineState: SARIF_BASELINE[f.baseline] } : {}),
 		message: { text: f.message },
 		...(f.file ? { locations: [location(f.file, f.line)] } : {}),
 		...(routeFile && routeFile !== f.file ? { relatedLocations: [{ id: 0, ...location(routeFile, 1, `the route ${f.route ?? ''}`.trim()) }] } : {}),

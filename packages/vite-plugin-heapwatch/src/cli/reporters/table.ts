@@ -1,7 +1,8 @@
-import { estimateText, where } from '../findings.ts';
+import { estimateText, fails, where, type GateFinding } from '../findings.ts';
 import type { CheckResult, CheckRow } from '../results.ts';
 
 const nameOf = (r: CheckRow) => `${r.method === 'GET' ? '' : `${r.method} `}${r.route ?? `${r.url} (no route, ${r.status})`}`;
+const BASELINE_TAG = { accepted: ' (accepted by the baseline)', worse: ' (worse than the baseline)', new: ' (new)' };
 
 /** The table people read: one line per target, the reasons below it, then a summary that says what to do. */
 export function formatTable(result: CheckResult): string {
@@ -11,16 +12,17 @@ export function formatTable(result: CheckResult): string {
 	const format = (cells: string[]) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
 	const out = [format(header), format(widths.map((w) => '-'.repeat(w))), ...lines.map(format)];
 	const reasons = [...result.rows.flatMap((r) => r.findings), ...result.findings];
-	if (reasons.length > 0) out.push('', ...reasons.map((f) => `${f.kind}: ${f.message}`));
+	if (reasons.length > 0) out.push('', ...reasons.map((f) => `${f.kind}${f.baseline ? BASELINE_TAG[f.baseline] : ''}: ${f.message}`));
 
-	const leaking = result.rows.filter((r) => r.decision === 'leak');
-	const undecided = result.rows.filter((r) => r.decision === 'undecided');
+	const failing = (f: GateFinding) => fails(f, result.allowUndecided);
+	const leaking = result.rows.filter((r) => r.decision === 'leak' && r.findings.some(failing));
+	const shared = result.findings.filter(failing);
+	const undecided = result.rows.filter((r) => r.decision === 'undecided' && r.findings.some((f) => f.baseline !== 'accepted'));
+	const accepted = reasons.filter((f) => f.baseline === 'accepted');
 	const all = result.rows.length + result.findings.length;
 	out.push('');
-	if (leaking.length + result.findings.length > 0) {
-		out.push(
-			`${leaking.length + result.findings.length} of ${all} leak: ${[...leaking.map((r) => r.route ?? r.url), ...result.findings.map((f) => f.file)].join(', ')}`
-		);
+	if (leaking.length + shared.length > 0) {
+		out.push(`${leaking.length + shared.length} of ${all} leak: ${[...leaking.map((r) => r.route ?? r.url), ...shared.map((f) => f.file)].join(', ')}`);
 	}
 	if (undecided.length > 0) {
 		const names = undecided.map((r) => r.route ?? r.url).join(', ');
@@ -30,7 +32,11 @@ export function formatTable(result: CheckResult): string {
 				: `Undecided after ${result.rule.maxRuns} requests: ${names}. Raise --max-runs to decide, or pass --allow-undecided.`
 		);
 	}
+	if (accepted.length > 0) out.push(`Accepted by the baseline: ${accepted.map((f) => `${f.kind} ${f.route ?? f.file}`).join(', ')}`);
+	if (result.fixed.length > 0) {
+		out.push(`Fixed since the baseline: ${result.fixed.map((e) => `${e.kind} ${e.route ?? e.file}`).join(', ')}. Drop them with --update-baseline.`);
+	}
 	const clean = result.rows.filter((r) => r.decision === 'clean').length;
-	if (result.ok && undecided.length === 0) out.push(`No leaks: ${clean} route${clean === 1 ? '' : 's'} clean.`);
+	if (result.ok && leaking.length + shared.length + undecided.length === 0) out.push(`No new leaks: ${clean} route${clean === 1 ? '' : 's'} clean.`);
 	return out.join('\n');
 }
