@@ -469,7 +469,9 @@ export class Monitor {
 	/** Growth per request that nothing placed, over the last few hundred requests of every route. */
 	#unplacedEstimate(): Report['unplaced'] {
 		const estimate = this.#unplaced.estimate(Math.max(UNPLACED_WINDOW, this.#options.window), this.#governor.interval);
-		return estimate ? { bytesPerRequest: Math.round(estimate.bytesPerRequest), standardError: Math.round(estimate.standardError), requests: estimate.requests } : null;
+		return estimate
+			? { bytesPerRequest: Math.round(estimate.bytesPerRequest), standardError: Math.round(estimate.standardError), requests: estimate.requests }
+			: null;
 	}
 
 	/** Live-bytes trends start over: after an edit (new module instances) or a sampling restart. */
