@@ -1,0 +1,164 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { metrics } from '@opentelemetry/api';
+import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { heapwatch, type Handle } from '../../src/production/index.ts';
+import { resolveProductionOptions } from '../../src/production/options.ts';
+
+// vite-plugin-heapwatch/production against the OpenTelemetry SDK in this process: the instruments as a
+// backend receives them, and the estimate from real major GCs. The test triggers those GCs itself (with
+// --expose-gc) to play V8's part quickly; heapwatch cannot tell them from V8's own, and forces none.
+
+/** Collects on demand, as a Prometheus scrape or an OTLP export interval does. */
+class TestReader extends MetricReader {
+	protected async onShutdown(): Promise<void> {}
+	protected async onForceFlush(): Promise<void> {}
+}
+
+interface Point {
+	value: number;
+	attributes: Record<string, unknown>;
+}
+
+async function collect(reader: TestReader): Promise<Map<string, { unit: string; points: Point[] }>> {
+	const { resourceMetrics } = await reader.collect();
+	const found = new Map<string, { unit: string; points: Point[] }>();
+	for (const scope of resourceMetrics.scopeMetrics) {
+		expect(scope.scope.name).toBe('heapwatch');
+		for (const metric of scope.metrics) {
+			found.set(metric.descriptor.name, {
+				unit: metric.descriptor.unit,
+				points: (metric.dataPoints as Array<{ value: number; attributes: Record<string, unknown> }>).map((point) => ({
+					value: point.value,
+					attributes: point.attributes
+				}))
+			});
+		}
+	}
+	return found;
+}
+
+const valueOf = (points: Point[] | undefined, route: string) => points?.find((point) => point.attributes['http.route'] === route)?.value;
+
+/** A request of `route` through the handle; what Kit would pass it, as far as heapwatch reads it. */
+function request(handle: Handle, route: string | null, work: () => void = () => {}, isSubRequest = false) {
+	const event = { route: { id: route }, isSubRequest, request: new Request('http://localhost/') };
+	return handle({
+		event,
+		resolve: () => {
+			work();
+			return new Response('ok');
+		}
+	});
+}
+
+setFlagsFromString('--expose-gc');
+const majorGc = runInNewContext('gc') as (options?: { type: 'major'; execution: 'sync' }) => void;
+/** A major GC, then a turn of the event loop so that the GC observer's entry arrives. */
+async function gcAndWait() {
+	majorGc({ type: 'major', execution: 'sync' });
+	await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+describe('without an OpenTelemetry SDK', () => {
+	it('passes requests through and says once, however many handles are made, that it measures nothing', async () => {
+		const said: string[] = [];
+		const first = heapwatch({ log: (message) => said.push(message) });
+		const second = heapwatch({ log: (message) => said.push(message) });
+		expect(await (await request(first, '/a')).text()).toBe('ok');
+		await request(second, '/a');
+		expect(said).toEqual([
+			'[heapwatch] No OpenTelemetry MeterProvider is registered, so heapwatch measures nothing (its handle only calls resolve). Start an OpenTelemetry SDK with a metric reader in src/instrumentation.server.ts; see "Production" in the README of vite-plugin-heapwatch.'
+		]);
+	});
+});
+
+describe('options', () => {
+	it('names an unknown option and a value of the wrong kind', () => {
+		expect(() => resolveProductionOptions({ leakTreshold: 10 } as never)).toThrow(
+			/Unknown option "leakTreshold" passed to heapwatch\(\) from vite-plugin-heapwatch\/production/
+		);
+		expect(() => resolveProductionOptions({ window: '20' } as never)).toThrow(
+			'Option "window" of heapwatch() (vite-plugin-heapwatch/production) must be a number, got string.'
+		);
+	});
+});
+
+describe('with an SDK registered', () => {
+	const reader = new TestReader();
+	const provider = new MeterProvider({ readers: [reader] });
+	let handle: Handle;
+	beforeAll(() => {
+		metrics.setGlobalMeterProvider(provider);
+		handle = heapwatch({ warmupRequests: 2, minRequests: 20, window: 200, handlesOneIn: 1, log: () => {} });
+	});
+	afterAll(async () => {
+		await provider.shutdown();
+		metrics.disable();
+	});
+
+	const kept: unknown[] = [];
+	const routes: Record<string, () => void> = {
+		'/leak/[id]': () => kept.push(Array.from({ length: 1000 }, (_, i) => ({ i, label: `row ${i}` }))),
+		'/transient/[id]': () => void Array.from({ length: 1000 }, (_, i) => ({ i, label: `row ${i}` })),
+		'/about': () => {}
+	};
+
+	it('exports the five metrics (and the standard error) with their units and http.route, from real major GCs', async () => {
+		await gcAndWait();
+		// Batches whose route mix changes, a major GC after each: one GC interval per batch. SCALE
+		// requests per unit, so that what the test process itself allocates between GCs is small per request.
+		const SCALE = 10;
+		const mixes = [
+			[1, 5, 5],
+			[5, 1, 5],
+			[5, 5, 1],
+			[2, 8, 3],
+			[8, 2, 6],
+			[3, 3, 9],
+			[9, 4, 2],
+			[1, 9, 7],
+			[6, 1, 1],
+			[4, 7, 4],
+			[7, 3, 8],
+			[2, 2, 2]
+		];
+		for (const mix of mixes) {
+			for (const [index, route] of Object.keys(routes).entries()) {
+				for (let i = 0; i < mix[index] * SCALE; i++) await request(handle, route, routes[route]);
+			}
+			await gcAndWait();
+		}
+		await request(handle, null);
+		await request(handle, '/about', () => {}, true);
+
+		const found = await collect(reader);
+		expect(Object.fromEntries([...found].map(([name, metric]) => [name, metric.unit]))).toEqual({
+			'heapwatch.route.retained_bytes_per_request': 'By',
+			'heapwatch.route.retained_bytes_standard_error': 'By',
+			'heapwatch.route.requests': '{request}',
+			'heapwatch.route.live_handles': '{handle}',
+			'heapwatch.route.leak': '1',
+			'heapwatch.process.heap_after_gc': 'By'
+		});
+		const requests = found.get('heapwatch.route.requests')!.points;
+		// The 404 (no route id) and the sub-request are not counted.
+		expect(Object.fromEntries(requests.map((point) => [point.attributes['http.route'], point.value]))).toEqual({
+			'/leak/[id]': mixes.reduce((sum, mix) => sum + mix[0] * SCALE, 0),
+			'/transient/[id]': mixes.reduce((sum, mix) => sum + mix[1] * SCALE, 0),
+			'/about': mixes.reduce((sum, mix) => sum + mix[2] * SCALE, 0)
+		});
+		const leak = found.get('heapwatch.route.leak')!.points;
+		const estimates = JSON.stringify([found.get('heapwatch.route.retained_bytes_per_request'), found.get('heapwatch.route.retained_bytes_standard_error')]);
+		expect(valueOf(leak, '/leak/[id]'), estimates).toBe(1);
+		expect(valueOf(leak, '/transient/[id]'), estimates).toBe(0);
+		expect(valueOf(leak, '/about'), estimates).toBe(0);
+		const retained = valueOf(found.get('heapwatch.route.retained_bytes_per_request')!.points, '/leak/[id]')!;
+		expect(retained).toBeGreaterThan(30_000);
+		expect(retained).toBeLessThan(300_000);
+		expect(found.get('heapwatch.process.heap_after_gc')!.points[0].value).toBeGreaterThan(1_000_000);
+		expect(found.get('heapwatch.process.heap_after_gc')!.points[0].attributes).toEqual({});
+		expect(valueOf(found.get('heapwatch.route.live_handles')!.points, '/about')).toBe(0);
+	});
+});
