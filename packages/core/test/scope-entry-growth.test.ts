@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { addPoint, GROWTH_RULE, judgeGrowth, type GrowthPoint, type GrowthState } from '../src/scope/entry-growth.ts';
+import { addPoint, GROWTH_RULE, judgeGrowth, type GrowthState, type GrowthTrack } from '../src/scope/entry-growth.ts';
 
 /** Feeds one point per request (entries after each), as samples between requests would, and returns every state seen. */
 function run(entriesAfter: (request: number) => number, requests: number, evicts = false): GrowthState[] {
-	const points: GrowthPoint[] = [];
+	let track: GrowthTrack | undefined;
 	const states: GrowthState[] = [];
 	let state: GrowthState = 'flat';
 	for (let request = 1; request <= requests; request++) {
-		addPoint(points, { requests: request, entries: entriesAfter(request) });
-		state = judgeGrowth(points, evicts, state).state;
+		track = addPoint(track, { requests: request, entries: entriesAfter(request) });
+		state = judgeGrowth(track, evicts, state).state;
 		states.push(state);
 	}
 	return states;
@@ -45,10 +45,11 @@ describe('the entry-count rule', () => {
 		expect(states.at(-1)).toBe('filled');
 	});
 
-	it('keeps the first point as more come: growth counts from it', () => {
-		const points: GrowthPoint[] = [];
-		for (let request = 1; request <= 500; request++) addPoint(points, { requests: request, entries: request });
-		expect(points).toHaveLength(GROWTH_RULE.maxPoints);
-		expect(judgeGrowth(points, false, 'leak')).toMatchObject({ state: 'leak', rise: 499, entriesPerRequest: 1, entries: 500 });
+	it('counts growth from the first point, whatever the number of samples, and replaces a reading at the same request count', () => {
+		let track: GrowthTrack | undefined;
+		for (let request = 1; request <= 500; request++) track = addPoint(track, { requests: request, entries: request });
+		expect(judgeGrowth(track, false, 'leak')).toMatchObject({ state: 'leak', rise: 499, entriesPerRequest: 1, entries: 500 });
+		track = addPoint(track, { requests: 500, entries: 480 });
+		expect(judgeGrowth(track, false, 'leak')).toMatchObject({ rise: 479, entries: 480 });
 	});
 });

@@ -10,6 +10,14 @@ export interface GrowthPoint {
 	entries: number;
 }
 
+/** All the rule needs of a collection's history: three points, whatever the number of samples. */
+export interface GrowthTrack {
+	first: GrowthPoint;
+	/** The first point with the most entries. */
+	high: GrowthPoint;
+	last: GrowthPoint;
+}
+
 /**
  * `flat`: never rose above its first count. `filling`: rising, not (yet) enough to call it a leak.
  * `filled`: rose, then stopped (no new high for `flatRequests` requests). `leak`: rose by at least
@@ -29,9 +37,7 @@ export const GROWTH_RULE = {
 	/** A collection with no new high over this many of the owner's requests has stopped growing... */
 	flatRequests: 8,
 	/** ...and a leak is cleared after twice as many (so that one pause does not clear it). */
-	clearRequests: 16,
-	/** Points kept per collection: the oldest go (the first one is kept: growth counts from it). */
-	maxPoints: 64
+	clearRequests: 16
 };
 
 export interface Growth {
@@ -46,12 +52,9 @@ export interface Growth {
 	flatFor: number;
 }
 
-export function judgeGrowth(points: readonly GrowthPoint[], evicts: boolean, previous: GrowthState): Growth {
-	const first = points[0];
-	const last = points[points.length - 1];
-	if (!first || !last) return { state: 'flat', entries: 0, rise: 0, entriesPerRequest: 0, flatFor: 0 };
-	let high = first;
-	for (const point of points) if (point.entries > high.entries) high = point;
+export function judgeGrowth(track: GrowthTrack | undefined, evicts: boolean, previous: GrowthState): Growth {
+	if (!track) return { state: 'flat', entries: 0, rise: 0, entriesPerRequest: 0, flatFor: 0 };
+	const { first, high, last } = track;
 	const rise = high.entries - first.entries;
 	const risingOver = high.requests - first.requests;
 	const entriesPerRequest = risingOver > 0 ? rise / risingOver : 0;
@@ -65,8 +68,14 @@ export function judgeGrowth(points: readonly GrowthPoint[], evicts: boolean, pre
 	return { state: enough && inStep ? 'leak' : 'filling', ...growth };
 }
 
-/** Adds a point, keeping the first (growth counts from it) and the most recent ones. */
-export function addPoint(points: GrowthPoint[], point: GrowthPoint): void {
-	points.push(point);
-	if (points.length > GROWTH_RULE.maxPoints) points.splice(1, 1);
+/** The track with one more point; a second reading at the same request count replaces the last. */
+export function addPoint(track: GrowthTrack | undefined, point: GrowthPoint): GrowthTrack {
+	if (!track) return { first: point, high: point, last: point };
+	if (point.requests === track.last.requests && track.high === track.last && point.entries < track.high.entries) {
+		// The high was this very reading: it was lower in fact.
+		track.high = track.first.entries >= point.entries ? track.first : point;
+	}
+	track.last = point;
+	if (point.entries > track.high.entries) track.high = point;
+	return track;
 }

@@ -18,7 +18,7 @@ export interface Measured {
  * are looked at two levels down, in the first few values of a collection, the first few properties
  * of a record, and a binding yields at most a few series.
  */
-export const MEASURE_LIMITS = { depth: 2, nestedValues: 32, namedProperties: 16, seriesPerBinding: 24 };
+export const MEASURE_LIMITS = { depth: 2, nestedValues: 8, namedProperties: 16, seriesPerBinding: 24 };
 
 // The built-in accessors and iterators, taken before any user code can replace them: reading a size
 // through them never runs code of the app (a subclass's own `size` getter is not called either).

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { FindingReport, KeptBy, Verdict } from '../protocol.ts';
-import { addPoint, judgeGrowth, type Growth, type GrowthPoint, type GrowthState } from './entry-growth.ts';
+import { addPoint, judgeGrowth, type Growth, type GrowthState, type GrowthTrack } from './entry-growth.ts';
 import { measureValue, type Measured } from './measure-value.ts';
 import { processListenerSites, watchProcessListeners } from './process-listeners.ts';
 import { scopeRegistry, type ModuleScope, type ScopeRegistry } from './scope-registry.ts';
@@ -36,7 +36,7 @@ interface Series {
 	kind: Measured['kind'];
 	evicts: boolean;
 	owner: string;
-	points: GrowthPoint[];
+	track: GrowthTrack | undefined;
 	growth: Growth;
 	/** Sample count when last seen: a series no longer measured (a record key gone) is dropped. */
 	seenAt: number;
@@ -159,19 +159,17 @@ export class ScopeWatch {
 		}
 	}
 
-	#record(key: string, where: Omit<Series, 'points' | 'growth' | 'seenAt'>, requests: number, entries: number): void {
+	#record(key: string, where: Omit<Series, 'track' | 'growth' | 'seenAt'>, requests: number, entries: number): void {
 		let series = this.#series.get(key);
 		if (!series) {
 			if (this.#series.size >= MAX_SERIES) return;
-			series = { ...where, points: [], growth: judgeGrowth([], false, 'flat'), seenAt: 0 };
+			series = { ...where, track: undefined, growth: judgeGrowth(undefined, false, 'flat'), seenAt: 0 };
 			this.#series.set(key, series);
 		}
 		series.seenAt = this.#samples;
-		const last = series.points[series.points.length - 1];
-		// A point per sample in which the owner had requests: growth is measured against them.
-		if (last && last.requests === requests) last.entries = entries;
-		else addPoint(series.points, { requests, entries });
-		series.growth = judgeGrowth(series.points, series.evicts, series.growth.state as GrowthState);
+		// Measured against the owner's requests: a sample with none of them replaces the last reading.
+		series.track = addPoint(series.track, { requests, entries });
+		series.growth = judgeGrowth(series.track, series.evicts, series.growth.state as GrowthState);
 	}
 
 	#replaced(module: ModuleScope): void {

@@ -1,0 +1,110 @@
+/**
+ * What heapwatch's module-scope watch costs (issue 14), in-process, without a dev server:
+ *   - one post-GC sample's read of module scope (ScopeWatch.sample) for an app of M modules with
+ *     B top-level bindings each, at two heap sizes (collections 10x fuller): the cost must follow the
+ *     bindings, not the heap;
+ *   - the counter bump the SSR transform puts in front of a plain assignment to a top-level `let`.
+ *
+ *   node scripts/bench-scope-cost.ts
+ *
+ * Results are written to bench-results/scope-cost.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scopeRegistry } from '../packages/core/src/scope/scope-registry.ts';
+import { ScopeWatch } from '../packages/core/src/scope/scope-watch.ts';
+import { repoRoot } from './lib/dev-server.ts';
+
+const ROOT = '/bench-app';
+const SAMPLES = 200;
+
+/** M route modules, each with B bindings: a Map of records, a Set, an array, a record holding a list, a number. */
+function registerApp(modules: number, bindingsPerModule: number, entries: number): void {
+	for (let m = 0; m < modules; m++) {
+		const bindings: Parameters<ReturnType<typeof scopeRegistry>['register']>[1] = [];
+		for (let b = 0; b < bindingsPerModule; b++) {
+			const value = [
+				() => new Map(Array.from({ length: entries }, (_, i) => [i, { i }])),
+				() => new Set(Array.from({ length: entries }, (_, i) => `entry ${i}`)),
+				() => Array.from({ length: entries }, (_, i) => ({ i })),
+				() => ({ visits: Array.from({ length: entries }, (_, i) => i), enabled: true }),
+				() => 42
+			][b % 5]();
+			bindings.push([`binding${b}`, b + 1, 'const', () => value, -1, 0]);
+		}
+		scopeRegistry().register(`${ROOT}/src/routes/r${m}/+page.server.ts`, bindings, new Uint32Array(0));
+	}
+}
+
+function timeSamples(modules: number): { meanMs: number; maxMs: number } {
+	const watch = new ScopeWatch({
+		root: ROOT,
+		tooling: [],
+		classifyScript: (url) => /\/src\/routes\/(r\d+)\//.exec(url)?.[1],
+		onError: (error) => {
+			throw error;
+		}
+	});
+	const times: number[] = [];
+	for (let sample = 1; sample <= SAMPLES; sample++) {
+		const started = performance.now();
+		watch.sample(() => sample, new Map(Array.from({ length: modules }, (_, m) => [`r${m}`, 1])));
+		times.push(performance.now() - started);
+	}
+	watch.close();
+	const steady = times.slice(10);
+	return { meanMs: round(steady.reduce((a, b) => a + b, 0) / steady.length), maxMs: round(Math.max(...steady)) };
+}
+
+function timeCounterBump(): { plainNs: number; countedNs: number } {
+	const N = 50_000_000;
+	let current: object | undefined;
+	const writes = new Uint32Array(1);
+	const value = {};
+	const plain = () => {
+		for (let i = 0; i < N; i++) current = i & 1 ? value : undefined;
+	};
+	const counted = () => {
+		// What the transform's `(__heapwatch$writes[0]++, current = ...)` does, as two statements.
+		for (let i = 0; i < N; i++) {
+			writes[0]++;
+			current = i & 1 ? value : undefined;
+		}
+	};
+	const time = (fn: () => void) => {
+		fn();
+		const started = performance.now();
+		fn();
+		return round(((performance.now() - started) * 1e6) / N);
+	};
+	const result = { plainNs: time(plain), countedNs: time(counted) };
+	if (current === null) console.log(writes[0]);
+	return result;
+}
+
+const round = (value: number) => Math.round(value * 1000) / 1000;
+const results: Record<string, unknown>[] = [];
+for (const [modules, bindings, entries] of [
+	[50, 5, 1_000],
+	[50, 5, 10_000],
+	[200, 5, 1_000],
+	[200, 5, 10_000],
+	[200, 20, 1_000]
+]) {
+	for (const module of [...scopeRegistry().modules()]) scopeRegistry().register(module.file, [], new Uint32Array(0));
+	registerApp(modules, bindings, entries);
+	const heapMb = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
+	const row = { modules, bindingsPerModule: bindings, entriesPerCollection: entries, heapMb, ...timeSamples(modules) };
+	results.push(row);
+	console.log(row);
+}
+const bump = timeCounterBump();
+console.log('assignment to a top-level let, per write:', bump);
+const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+mkdirSync(path.join(repoRoot, 'bench-results'), { recursive: true });
+writeFileSync(
+	path.join(repoRoot, 'bench-results', 'scope-cost.json'),
+	JSON.stringify({ machine, date: new Date().toISOString(), samples: results, counterBump: bump }, null, 2)
+);
+console.log(machine);
