@@ -7,7 +7,7 @@
  *
  *   pnpm bench:production [--rounds 8] [--requests 500] [--concurrency 4]
  *
- * Prints requests/s, p50, p99 and max latency with heapwatch on and off and their ratios, and each
+ * Prints requests/s, p50, p99 and max latency (and the median of the rounds' throughput ratios) with heapwatch on and off and their ratios, and each
  * server's resident memory (RSS, and its peak) and heap after V8's last major GC at the end. Results
  * are written to bench-results/production.json.
  */
@@ -72,6 +72,7 @@ function kbOf(status: string, field: string): number {
 	return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
 }
 
+/** The element at quantile q of a sorted array (the upper median for q = 0.5 and an even length). */
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 const round1 = (x: number) => Math.round(x * 10) / 10;
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
@@ -83,13 +84,19 @@ for (const label of ['on', 'off'] as const) {
 }
 try {
 	for (const side of sides) await load(side, WARMUP, false);
+	/** on/off requests/s of each round: their median is steadier than the ratio of totals on a busy machine. */
+	const roundRatios: number[] = [];
 	for (let round = 0; round < rounds; round++) {
 		const order = round % 2 === 0 ? sides : [...sides].reverse();
+		const before = sides.map((side) => side.ms);
 		for (const side of order) {
 			await load(side, perRound, true);
 			await scrape(side);
 		}
+		const [onMs, offMs] = sides.map((side, i) => side.ms - before[i]);
+		roundRatios.push(offMs / onMs);
 	}
+	roundRatios.sort((a, b) => a - b);
 	const metrics = await scrape(sides[0]);
 	const heapAfterGc = Number(/^heapwatch_process_heap_after_gc\{[^}]*\} (\d+)/m.exec(metrics)?.[1] ?? NaN);
 	const figures = Object.fromEntries(
@@ -119,6 +126,9 @@ try {
 		on,
 		off,
 		throughputRatio: round3(on.requestsPerSecond / off.requestsPerSecond),
+		medianRoundThroughputRatio: round3(quantile(roundRatios, 0.5)),
+		roundThroughputRatios: roundRatios.map(round3),
+		loadAverageAtEnd: os.loadavg().map(round1),
 		p99Ratio: round3(on.p99Ms / off.p99Ms),
 		rssDeltaMb: round1(on.rssMb - off.rssMb),
 		heapAfterGcMbOn: round1(heapAfterGc / 2 ** 20)
