@@ -42,6 +42,9 @@ interface Series {
 	seenAt: number;
 }
 
+/** Estimate windows after a collection stopped growing during which it still holds a heap verdict back. */
+const FILLED_WINDOWS = 4;
+
 /** Entries per request above which a filling collection holds a heap verdict back (see verdictOf). */
 const FILLS_WITH_REQUESTS = 0.25;
 
@@ -118,7 +121,10 @@ export class ScopeWatch {
 	 * The route's verdict with what its module scope shows. A collection that grows without bound is a
 	 * leak whatever its size (tiny leaks by count). A heap verdict of `leak` waits while the route's
 	 * collections are still filling, and is dropped while the growth it saw was a collection that then
-	 * stopped: within `window` requests of that stop, the heap estimate still holds the fill.
+	 * stopped: for FILLED_WINDOWS estimate windows after that stop, the heap estimate may still hold
+	 * the fill (with few samples a window reaches back further than `window` requests, and the
+	 * regression on request counts further still: an LRU of 16 was still estimated at ~135 KB per
+	 * request 22 requests after it filled, in bench:detect's browsing profile).
 	 */
 	verdictOf(owner: string, heap: Verdict, previous: Verdict, window: number): Verdict {
 		let filling = false;
@@ -129,7 +135,7 @@ export class ScopeWatch {
 			// Only a collection that fills with most requests (a cache keyed by them) can explain the
 			// heap growth: one that gains an entry now and then must not hold a heap leak back forever.
 			if (entriesPerRequest < FILLS_WITH_REQUESTS) continue;
-			if (state === 'filling' || (state === 'filled' && flatFor < window)) filling = true;
+			if (state === 'filling' || (state === 'filled' && flatFor < FILLED_WINDOWS * window)) filling = true;
 		}
 		if (heap === 'leak' && filling && previous !== 'leak') return previous === 'warming' ? 'warming' : 'ok';
 		return heap;
