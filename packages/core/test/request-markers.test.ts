@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { RequestMarkers } from '../src/request/request-markers.ts';
+
+/** The sampled size of a marker of `length` elements (8 bytes each and a 16-byte header, no pointer compression). */
+const sizeOf = (length: number) => 16 + 8 * length;
+
+describe('request markers', () => {
+	it('give a range to a request that ran alone, by the size its marker was sampled at', () => {
+		const markers = new RequestMarkers();
+		const first = markers.started(true)!;
+		markers.ended(first, '/a');
+		const second = markers.started(true)!;
+		markers.ended(second, '/b');
+		const keyOf = markers.keyOfSize();
+		expect(keyOf(sizeOf(first))).toBe('/a');
+		expect(keyOf(sizeOf(second))).toBe('/b');
+		expect(keyOf(12345)).toBeUndefined();
+		expect(markers.placedRequests()).toEqual(
+			new Map([
+				['/a', 1],
+				['/b', 1]
+			])
+		);
+	});
+
+	it('give no range to a request another one overlapped, nor to one followed by an unmarked request', () => {
+		const markers = new RequestMarkers();
+		const overlapped = markers.started(true)!;
+		expect(markers.started(false)).toBeUndefined();
+		markers.ended(overlapped, '/a');
+		const followed = markers.started(true)!;
+		markers.ended(followed, '/b');
+		markers.started(false);
+		const keyOf = markers.keyOfSize();
+		expect(keyOf(sizeOf(overlapped))).toBeNull();
+		expect(keyOf(sizeOf(followed))).toBeNull();
+	});
+
+	it('give no range to a request still running at the read, or to Vite’s own (no route)', () => {
+		const markers = new RequestMarkers();
+		const vite = markers.started(true)!;
+		markers.ended(vite, null);
+		const running = markers.started(true)!;
+		const keyOf = markers.keyOfSize();
+		expect(keyOf(sizeOf(vite))).toBeNull();
+		expect(keyOf(sizeOf(running))).toBeNull();
+	});
+
+	it('count their bytes while open, and let them go after the read', () => {
+		const markers = new RequestMarkers();
+		const id = markers.started(true)!;
+		expect(markers.openBytes).toBe(sizeOf(id));
+		markers.release();
+		expect(markers.openBytes).toBe(0);
+		expect(markers.keyOfSize()(sizeOf(id))).toBeUndefined();
+	});
+
+	it('stop at 128 open markers, and the last marked range then ends unclean', () => {
+		const markers = new RequestMarkers();
+		let last = 0;
+		for (let i = 0; i < 128; i++) {
+			last = markers.started(true)!;
+			markers.ended(last, '/a');
+		}
+		expect(markers.started(true)).toBeUndefined();
+		expect(markers.keyOfSize()(sizeOf(last))).toBeNull();
+		expect(markers.placedRequests().get('/a')).toBe(127);
+	});
+});
