@@ -39,13 +39,21 @@ export interface InstanceOptions {
 	/** Start the OpenTelemetry SDK with its Prometheus exporter on a free port. */
 	metrics: boolean;
 	nodeFlags?: string[];
+	/** More environment variables for the server (HEAPWATCH_PRODUCTION_OPTIONS: heapwatch()'s options as JSON). */
+	env?: Record<string, string>;
 }
 
 /** `node build` of the fixture on a free loopback port; resolves once it listens. */
 export async function startProductionInstance(options: InstanceOptions): Promise<ProductionInstance> {
 	const port = await freePort();
 	const metricsPort = options.metrics ? await freePort() : undefined;
-	const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', HEAPWATCH_PRODUCTION: options.heapwatch ? 'on' : 'off' };
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		PORT: String(port),
+		HOST: '127.0.0.1',
+		HEAPWATCH_PRODUCTION: options.heapwatch ? 'on' : 'off',
+		...options.env
+	};
 	if (metricsPort !== undefined) env.HEAPWATCH_METRICS_PORT = String(metricsPort);
 	else delete env.HEAPWATCH_METRICS_PORT;
 	const child = spawn(process.execPath, [...(options.nodeFlags ?? []), 'build'], { cwd: PRODUCTION_APP, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -31,8 +31,10 @@ export interface ProductionOptions {
 	minRequests?: number;
 	/**
 	 * Watch the timers, sockets and file handles of one request in this many (an `async_hooks` init
-	 * hook, on only while a watched request runs). `0` turns handle tracking off.
-	 * @default 20
+	 * hook, on only while a watched request runs; each resource a watched request creates costs a
+	 * stack capture). One in 20 cost 6-11% more server CPU per request on the fixture app, one in 100
+	 * was within the noise (see BENCHMARKS.md). `0` turns handle tracking off.
+	 * @default 100
 	 */
 	handlesOneIn?: number;
 	/**
@@ -56,7 +58,7 @@ export const PRODUCTION_DEFAULTS: ResolvedProductionOptions = {
 	warmupRequests: 10,
 	window: 1000,
 	minRequests: 100,
-	handlesOneIn: 20,
+	handlesOneIn: 100,
 	handleGrace: 1000,
 	log: (message) => console.warn(message)
 };
