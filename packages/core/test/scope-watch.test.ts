@@ -61,6 +61,24 @@ describe('ScopeWatch', () => {
 		expect(route.watch.verdictOf(route.owner, 'ok', 'ok', 20)).toBe('ok');
 	});
 
+	it("attributes a module beside a route's files (a remote function) to the one route under its folder", () => {
+		const file = `${ROOT}/src/routes/reports/data.remote.ts`;
+		const reports = new Map<number, number>();
+		scopeRegistry().register(file, [['reports', 4, 'const', () => reports, -1, 0]], new Uint32Array(0));
+		const watch = new ScopeWatch({ root: ROOT, tooling: [], classifyScript: () => undefined, onError: (error) => expect.fail(String(error)) });
+		for (let request = 1; request <= 12; request++) {
+			reports.set(request, request);
+			watch.sample((key) => (key === '/reports/[id]' ? request : 0), new Map([['/reports/[id]', 1]]));
+		}
+		expect(watch.keptBy('/reports/[id]')).toEqual([
+			expect.objectContaining({ name: 'reports', file: 'src/routes/reports/data.remote.ts', line: 4, unbounded: true })
+		]);
+		// A second route under the folder: nothing tells which one grows it.
+		watch.sample(() => 13, new Map([['/reports/summary', 1]]));
+		expect(watch.keptBy('/reports/[id]')).toEqual([]);
+		watch.close();
+	});
+
 	it('starts a module over when a new instance of it registers (an HMR edit), and drops the old one', () => {
 		const route = routeWithMap((cache, request) => cache.set(request, request));
 		for (let i = 0; i < 12; i++) route.run(1);

@@ -48,6 +48,9 @@ const FILLED_WINDOWS = 4;
 /** Entries per request above which a filling collection holds a heap verdict back (see verdictOf). */
 const FILLS_WITH_REQUESTS = 0.25;
 
+/** Guards our own memory: route keys remembered (an app has far fewer routes). */
+const MAX_ROUTES_SEEN = 2000;
+
 /** Guards our own memory: collections watched at once, all modules together. */
 const MAX_SERIES = 2000;
 
@@ -64,6 +67,8 @@ export class ScopeWatch {
 	/** The module instance each file's series were measured on: a new instance starts them over. */
 	#instances = new Map<string, number>();
 	#samples = 0;
+	/** Route keys that had requests: a module beside a route's files belongs to the one route under its folder. */
+	#routesSeen = new Set<string>();
 	#stopWatchingListeners: () => void;
 	readonly sharedState: SharedState;
 
@@ -81,8 +86,9 @@ export class ScopeWatch {
 	/** At a post-GC sample. `requestsSince`: each route's requests since the previous sample. */
 	sample(requestsOf: RequestsOf, requestsSince: ReadonlyMap<string, number>): void {
 		this.#samples++;
+		for (const route of requestsSince.keys()) if (this.#routesSeen.size < MAX_ROUTES_SEEN) this.#routesSeen.add(route);
 		for (const module of this.#registry.modules()) {
-			const owner = this.#options.classifyScript(module.file);
+			const owner = this.#ownerOf(module.file);
 			if (this.#instances.get(module.file) !== module.instance) this.#replaced(module);
 			try {
 				if (owner !== undefined) this.#measure(module, owner, requestsOf(owner));
@@ -176,6 +182,28 @@ export class ScopeWatch {
 		// Measured against the owner's requests: a sample with none of them replaces the last reading.
 		series.track = addPoint(series.track, { requests, entries });
 		series.growth = judgeGrowth(series.track, series.evicts, series.growth.state as GrowthState);
+	}
+
+	/**
+	 * A route's own files, hooks and layouts as the allocation sampler classifies them; another module
+	 * under src/routes (a `*.remote.ts`, a helper beside `+page.server.ts`) belongs to the route its
+	 * folder holds when it holds exactly one that took requests. `#lib` modules belong to no route:
+	 * in interleaved traffic nothing at sample time tells which route's requests grew them.
+	 */
+	#ownerOf(file: string): string | undefined {
+		const owner = this.#options.classifyScript(file);
+		if (owner !== undefined) return owner;
+		const routes = path.join(this.#options.root, 'src', 'routes') + path.sep;
+		if (!file.startsWith(routes)) return undefined;
+		const prefix = '/' + path.relative(routes, path.dirname(file)).split(path.sep).join('/');
+		if (prefix === '/') return undefined;
+		let found: string | undefined;
+		for (const route of this.#routesSeen) {
+			if (route !== prefix && !route.startsWith(`${prefix}/`)) continue;
+			if (found !== undefined) return undefined;
+			found = route;
+		}
+		return found;
 	}
 
 	#replaced(module: ModuleScope): void {

@@ -3,7 +3,7 @@ import { playgroundLineOf, startDevServer, type DevServer } from '../../../../sc
 import { fresh, get, report, sleep } from '../../../../scripts/lib/traffic.ts';
 import type { Report } from '../../src/index.ts';
 
-/** Leaky lab routes whose keeper is a binding at module scope of the route's own file: [href, name, kind, text of the declaration line]. */
+/** Leaky lab routes whose keeper is a binding at module scope: [href, name, kind, text of the declaration line, its file if not the route's own]. */
 const KEPT = [
 	['/lab/unbounded-cache/{n}', 'globalCache', 'Object', 'const globalCache'],
 	['/lab/small-cache/{n}', 'byId', 'Map', 'const byId'],
@@ -11,7 +11,9 @@ const KEPT = [
 	['/lab/listeners/{n}', 'priceUpdates', 'EventEmitter', 'const priceUpdates'],
 	['/lab/buffer-cache/{n}', 'thumbnails', 'Map', 'const thumbnails'],
 	['/lab/unbounded-20k/{n}', 'byId', 'Map', 'const byId'],
-	['/lab/visit-log/{n}', 'visits', 'Set', 'const visits']
+	['/lab/visit-log/{n}', 'visits', 'Set', 'const visits'],
+	// A remote function's module, beside the page that calls it.
+	['/lab/remote-cache/{n}', 'reports', 'Map', 'const reports', 'src/routes/lab/remote-cache/data.remote.ts']
 ] as const;
 /** Leaks kept where module scope does not show it (a Svelte store keeps its value in a closure). */
 const KEPT_ELSEWHERE = ['/lab/global-store/{n}'];
@@ -28,7 +30,7 @@ const CLEAN = [
 const ROUNDS = 45;
 
 const idOf = (href: string) => href.replace('{n}', '[id]');
-const fileOf = (href: string) => `src/routes${idOf(href)}/+page.server.ts`;
+const fileOf = (href: string, file?: string) => file ?? `src/routes${idOf(href)}/+page.server.ts`;
 let server: DevServer;
 let final: Report;
 const route = (href: string) => final.routes.find((r) => r.id === idOf(href))!;
@@ -47,10 +49,10 @@ beforeAll(async () => {
 afterAll(() => server?.stop());
 
 describe('kept by: the module-scope variable that keeps what a route leaks', () => {
-	it.each(KEPT)("names %s's keeper: %s (%s) at its declaration line", (href, name, kind, declaration) => {
+	it.each(KEPT)("names %s's keeper: %s (%s) at its declaration line", (href, name, kind, declaration, own?: string) => {
 		const r = route(href);
 		expect(r.verdict).toBe('leak');
-		const file = fileOf(href);
+		const file = fileOf(href, own);
 		expect(r.keptBy?.[0]).toMatchObject({ name, kind, file, line: playgroundLineOf(file, declaration), unbounded: true });
 		expect(r.keptBy![0].entriesPerRequest).toBeCloseTo(1, 1);
 		expect(r.keptBy![0].entries).toBeGreaterThanOrEqual(ROUNDS - 3);
@@ -70,8 +72,8 @@ describe('kept by: the module-scope variable that keeps what a route leaks', () 
 
 	it('says in the terminal what keeps each leak, on the line after the route file', () => {
 		const output = server.output();
-		for (const [href, name, kind, declaration] of KEPT) {
-			const file = fileOf(href);
+		for (const [href, name, kind, declaration, own] of KEPT) {
+			const file = fileOf(href, own);
 			const where = `${file}:${playgroundLineOf(file, declaration)}`;
 			expect(output).toContain(`  kept by ${kind} "${name}" (+1 ${kind === 'EventEmitter' ? 'listener' : 'entry'} per request, `);
 			expect(output).toContain(` now) at ${where}`);
