@@ -26,6 +26,8 @@ parameters until it can tell, and answers for each: leak, clean, or undecided.
   --max-runs <n>       measured requests before a route is left undecided (default ${DEFAULT_MAX_RUNS})
   --runs <n>           exactly n measured requests per route (sets both; default: check.runs if set)
   --allow-undecided    exit 0 when no route leaks even if some are undecided
+  --abort              also send, beside each request, one that the client abandons after the first
+                       chunk or reads slowly and abandons (streams without cancel leak only then)
   --baseline <file>    accept the findings listed there: fail only on new or worse ones, report fixed ones
   --update-baseline    write every finding of this run to the baseline file (default heapwatch-baseline.json)
   --reporter <name>    table (default), json, junit, sarif or github (annotations after the table)
@@ -51,6 +53,8 @@ export interface CheckArgs {
 	/** The baseline file to compare with (or to write, with updateBaseline). */
 	baseline?: string;
 	updateBaseline: boolean;
+	/** Send abandoned and slowly read requests beside the complete ones. */
+	abort: boolean;
 	reporter: ReporterName;
 	output?: string;
 	method: string;
@@ -76,6 +80,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
 				'allow-undecided': { type: 'boolean', default: false },
 				baseline: { type: 'string' },
 				'update-baseline': { type: 'boolean', default: false },
+				abort: { type: 'boolean', default: false },
 				reporter: { type: 'string' },
 				output: { type: 'string' },
 				method: { type: 'string', default: 'GET' },
@@ -93,7 +98,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
 	const { values, positionals } = parsed;
 	const [command, ...routes] = positionals;
 	const common = { method: values.method, body: values.body, root: values.root, config: values.config, verbose: values.verbose, output: values.output };
-	if (values.help) return { ...common, routes: [], allowUndecided: false, updateBaseline: false, reporter: 'table', help: true };
+	if (values.help) return { ...common, routes: [], allowUndecided: false, updateBaseline: false, abort: false, reporter: 'table', help: true };
 	if (command !== 'check') {
 		throw new UsageError(command === undefined ? USAGE : `Unknown command "${command}". The only command is "check".\n\n${USAGE}`);
 	}
@@ -127,6 +132,7 @@ export function parseCheckArgs(argv: string[]): CheckArgs {
 		allowUndecided: values['allow-undecided'],
 		baseline: values.baseline ?? (values['update-baseline'] ? 'heapwatch-baseline.json' : undefined),
 		updateBaseline: values['update-baseline'],
+		abort: values.abort,
 		reporter: reporter as ReporterName,
 		help: false
 	};

@@ -58,7 +58,7 @@ export const fails = (f: GateFinding, allowUndecided: boolean) => f.baseline !==
 export const size = (bytes: number) => (Math.abs(bytes) < 1024 ? `${Math.round(bytes)} B` : `${(bytes / 1024).toFixed(1)} KB`);
 export const where = (s: SourceLocation | null) => (s ? `${s.file}:${s.line}${s.function ? ` (${s.function})` : ''}` : '-');
 export const estimateText = (row: Pick<CheckRow, 'retainedBytesPerRequest' | 'standardError'>) =>
-	row.standardError === null ? `~${size(row.retainedBytesPerRequest)}` : `${size(row.retainedBytesPerRequest)} ± ${size(row.standardError)}`;
+	row.standardError === null ? 'no estimate' : `${size(row.retainedBytesPerRequest)} ± ${size(row.standardError)}`;
 
 /** Why a row fails: memory (heap or Buffers), handles, unbounded collections; or why it is undecided. */
 export function findingsOfRoute(row: CheckRow, route: RouteRow | undefined, rule: GateRule): GateFinding[] {
@@ -91,7 +91,7 @@ export function findingsOfRoute(row: CheckRow, route: RouteRow | undefined, rule
 			bytesPerRequest: row.retainedBytesPerRequest,
 			message:
 				`${name} keeps ${estimateText(row)} per request${buffers ? ` (${size(row.externalBytesPerRequest)} of it in Buffers, outside the JS heap)` : ''}, ` +
-				`over ${row.runs} requests; ${source ? `allocated at ${where(source)}` : `allocated where sampling could not place it (${row.file ?? 'no server file'})`}.`
+				`over ${row.runs} requests${row.abandoned ? ` and ${row.abandoned} abandoned ones` : ''}; ${source ? `allocated at ${where(source)}` : `allocated where sampling could not place it (${row.file ?? 'no server file'})`}.`
 		});
 	}
 	for (const kept of route.keptBy ?? []) {
@@ -113,7 +113,9 @@ export function findingsOfRoute(row: CheckRow, route: RouteRow | undefined, rule
 				file: site.file,
 				line: site.line,
 				bytesPerRequest: null,
-				message: `${name} leaves ${site.count} ${site.type}${site.delayMs === undefined ? '' : ` (${site.delayMs} ms)`} alive after its responses, created at ${where(site)}.`
+				message:
+					`${name} leaves ${site.count} ${site.type}${site.delayMs === undefined ? '' : ` (${site.delayMs} ms)`} alive after its responses, created at ${where(site)}` +
+					`${row.abandoned ? ` (${row.runs} requests read whole, ${row.abandoned} abandoned mid-response or read slowly)` : ''}.`
 			});
 		}
 	}

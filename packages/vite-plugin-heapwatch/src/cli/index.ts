@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { createAbortTraffic } from './abort-traffic.ts';
 import { DEFAULT_MAX_RUNS, DEFAULT_MIN_RUNS, parseCheckArgs, UsageError, USAGE, type CheckArgs } from './args.ts';
 import { readBaseline, writeBaseline } from './baseline.ts';
 import { Z, type GateRule } from './decide.ts';
@@ -31,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
 		await prepareRemoteTargets(app.server, root, targets);
 		const rule = gateRule(args, app.options);
 		const progress = createProgress();
-		const { results, report } = await runCheck(app.url, targets, rule, app.options, progress);
+		const { results, report } = await runCheck(app.url, targets, rule, app.options, progress, args.abort ? createAbortTraffic() : undefined);
 		progress.done();
 		const result = collectResults(results, report, rule, args.allowUndecided, baseline);
 		const output = formatReport(args.reporter, result, root);

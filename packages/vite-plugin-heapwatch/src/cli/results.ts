@@ -18,6 +18,8 @@ export interface CheckRow {
 	status: number;
 	/** Measured requests the check sent (after warm-up). */
 	runs: number;
+	/** Requests abandoned mid-response or read slowly besides them (`--abort`); heapwatch's estimate counts them too. */
+	abandoned: number;
 	/** Requests heapwatch counted for the route, sub-requests and warm-up included. */
 	requests: number;
 	/** Mean of the batch estimates the decision rests on. */
@@ -60,7 +62,7 @@ export function collectResults(results: TargetResult[], report: Report, rule: Ga
 	return result;
 }
 
-function rowOf({ target, routeId, status, runs, batches, decision, route }: TargetResult, rule: GateRule): CheckRow {
+function rowOf({ target, routeId, status, runs, abandoned, batches, decision, route }: TargetResult, rule: GateRule): CheckRow {
 	const verdict = liveVerdict(route);
 	const pooled = pool(batches);
 	// The line behind the answer: where the memory is allocated, else where lingering handles were created.
@@ -73,6 +75,7 @@ function rowOf({ target, routeId, status, runs, batches, decision, route }: Targ
 		verdict,
 		status,
 		runs,
+		abandoned,
 		requests: route?.requests ?? 0,
 		retainedBytesPerRequest: Math.round(pooled?.bytesPerRequest ?? route?.retainedBytesPerRequest ?? 0),
 		standardError: pooled ? Math.round(pooled.standardError) : null,

@@ -12,6 +12,8 @@ export interface TargetResult {
 	status: number;
 	/** Measured requests sent (after warm-up). */
 	runs: number;
+	/** Requests abandoned or read slowly besides them (`--abort`). */
+	abandoned: number;
 	/** heapwatch's estimate after each batch that had one. */
 	batches: BatchEstimate[];
 	decision: Decision;
@@ -59,7 +61,7 @@ export async function runCheck(
 			status = await send(base, target);
 			progress(++done, total, `warming up ${target.url}`);
 		}
-		results.push({ target, routeId, status, runs: 0, batches: [], decision: 'undecided', route: undefined });
+		results.push({ target, routeId, status, runs: 0, abandoned: 0, batches: [], decision: 'undecided', route: undefined });
 	}
 	let report = await fetchReport(base);
 	let active = results;
@@ -68,7 +70,10 @@ export async function runCheck(
 		for (let round = 0; round < size; round++) {
 			for (const result of active) {
 				result.status = await send(base, result.target);
-				if (side) await side(base, result.target);
+				if (side) {
+					await side(base, result.target);
+					result.abandoned++;
+				}
 				result.runs++;
 				progress(++done, total, result.target.url);
 			}
