@@ -1,7 +1,7 @@
 /**
  * Comparison benchmark: the rules people use today against heapwatch, on the same recorded traffic.
  *
- *   pnpm bench:compare [--rounds 60]
+ *   pnpm bench:compare [--rounds 60] [--check-runs 20]
  *
  * Drives the leak lab with the browsing profile of bench-detect (every lab route once per round,
  * random order, fresh params, ~250 ms between rounds), one request at a time. After each request it
@@ -13,20 +13,28 @@
  *                   so it flags every route requested during the streak (what its user must guess);
  *   heapwatch       the plugin's own final verdicts (and, separately, "ever flagged").
  *
+ * With --check-runs N it also runs `heapwatch check` N times over the lab (the CI gate: each run starts
+ * its own dev server and requests every route until it is decided, see packages/vite-plugin-heapwatch/
+ * src/cli/decide.ts), and reports per route how often it ended leak, clean or undecided, and after how
+ * many requests. 'handles' routes are left out of those runs too: the timers they leave keep
+ * allocating, which heapwatch's heap regression (no term for time) can put on the routes beside them.
+ *
  * Ground truth is the lab catalog: `leaks: true` should be flagged; false and 'switch' (off here)
  * should not; 'handles' routes leak timers, not heap, and are left out. Precision and recall per
  * rule are printed and saved, with the recording, to bench-results/compare.json.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { lab, type LabEntry } from '../playground/src/lib/lab/catalog.ts';
-import { repoRoot, startDevServer } from './lib/dev-server.ts';
+import { playgroundDir, repoRoot, startDevServer } from './lib/dev-server.ts';
 import { fresh, get, report, shuffle, sleep } from './lib/traffic.ts';
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '60' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '60' }, 'check-runs': { type: 'string', default: '0' } } });
 const rounds = Number(values.rounds);
+const checkRuns = Number(values['check-runs']);
 const routeIdOf = (entry: LabEntry) => entry.href.replace('{n}', '[id]');
 const NAIVE = [
 	{ name: 'naive >1 MB x3', bytes: 1024 * 1024, k: 3 },
@@ -168,3 +176,80 @@ writeFileSync(
 	)
 );
 console.log(`saved ${path.relative(repoRoot, file)}`);
+
+if (checkRuns > 0) {
+	const gate = checkGate(checkRuns);
+	console.log(`\nheapwatch check, ${checkRuns} runs over the lab without its 'handles' routes, ${gate.seconds} s (${machine})`);
+	console.table(gate.table);
+	console.table({ 'heapwatch check (leak = flagged)': gate.score });
+	const gateFile = path.join(repoRoot, 'bench-results', 'compare-check.json');
+	writeFileSync(
+		gateFile,
+		JSON.stringify({ machine, date: new Date().toISOString(), command: `pnpm bench:compare --check-runs ${checkRuns}`, ...gate }, null, 2)
+	);
+	console.log(`saved ${path.relative(repoRoot, gateFile)}`);
+}
+
+interface GateRow {
+	route: string;
+	decision: 'leak' | 'clean' | 'undecided';
+	runs: number;
+}
+
+/** Runs the built `heapwatch check` CLI over the lab `times` times; per route, its answers and how many requests each took. */
+function checkGate(times: number) {
+	const cli = path.join(repoRoot, 'packages/vite-plugin-heapwatch/dist/cli/index.mjs');
+	const entries = lab.filter((e) => e.leaks !== 'handles');
+	const answers = new Map<string, GateRow[]>();
+	const begun = performance.now();
+	for (let i = 0; i < times; i++) {
+		const child = spawnSync(process.execPath, [cli, 'check', ...entries.map((e) => e.href), '--json', '--allow-undecided'], {
+			cwd: playgroundDir,
+			encoding: 'utf8',
+			maxBuffer: 64 * 1024 * 1024
+		});
+		if (child.status === 2 || !child.stdout) throw new Error(`heapwatch check failed (${child.status}): ${child.stderr}`);
+		const rows = (JSON.parse(child.stdout) as { rows: GateRow[] }).rows;
+		for (const row of rows) answers.set(row.route, [...(answers.get(row.route) ?? []), row]);
+		console.log(`check run ${i + 1}/${times}: ${rows.map((r) => `${r.route} ${r.decision}@${r.runs}`).join(', ')}`);
+	}
+	const mean = (rows: GateRow[]) => (rows.length === 0 ? '-' : Math.round(rows.reduce((sum, r) => sum + r.runs, 0) / rows.length));
+	const table = entries.map((e) => {
+		const route = routeIdOf(e);
+		const rows = answers.get(route) ?? [];
+		const of = (d: GateRow['decision']) => rows.filter((r) => r.decision === d);
+		return {
+			route,
+			truth: truth(e),
+			leak: of('leak').length,
+			clean: of('clean').length,
+			undecided: of('undecided').length,
+			'requests to leak': mean(of('leak')),
+			'requests to clean': mean(of('clean')),
+			// Per route: a leaking route's recall, a clean route's false alarms (a leak answer) and misses of the gate (clean for a leak).
+			...(e.leaks === true
+				? { recall: Math.round((of('leak').length / rows.length) * 100) / 100, 'missed (clean)': of('clean').length }
+				: { 'false alarms': of('leak').length })
+		};
+	});
+	// Over all runs: every (run, route) answer counts once; `leak` is a flag, `undecided` neither a flag nor a pass.
+	let tp = 0;
+	let fp = 0;
+	let fn = 0;
+	for (const e of entries) {
+		for (const row of answers.get(routeIdOf(e)) ?? []) {
+			if (e.leaks === true) {
+				if (row.decision === 'leak') tp++;
+				else fn++;
+			} else if (row.decision === 'leak') fp++;
+		}
+	}
+	const score = {
+		tp,
+		fp,
+		fn,
+		precision: tp + fp === 0 ? null : Math.round((tp / (tp + fp)) * 100) / 100,
+		recall: tp + fn === 0 ? null : Math.round((tp / (tp + fn)) * 100) / 100
+	};
+	return { runs: times, seconds: Math.round((performance.now() - begun) / 100) / 10, table, score, answers: Object.fromEntries(answers) };
+}
