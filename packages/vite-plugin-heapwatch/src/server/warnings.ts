@@ -13,8 +13,9 @@ export function formatLeak(route: RouteReport): string {
 			? `${name(route)} adds to a module-level ${keeper.kind} on every request and it never shrinks: a leak however small (~${kb(Math.max(0, route.retainedBytesPerRequest))} per request after GC).`
 			: `${name(route)} retains ~${kb(route.retainedBytesPerRequest)} per request (estimated over its last ${route.estimateRequests} requests, after GC).`
 	];
-	if (route.file) lines.push(`  route file: ${route.file}`);
+	// The variable that keeps it comes first: that is where the fix goes; where it is built, after.
 	if (keeper) lines.push(keptByLine(keeper));
+	if (route.file) lines.push(`  route file: ${route.file}`);
 	if (route.sources[0]) lines.push(allocatedIn(route.sources[0]));
 	if (route.externalBytesPerRequest > route.retainedBytesPerRequest / 2) {
 		lines.push(`  Most of it is outside the JS heap (${kb(route.externalBytesPerRequest)}): Buffers or ArrayBuffers kept alive.`);

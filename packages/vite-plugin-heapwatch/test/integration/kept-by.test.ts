@@ -70,7 +70,7 @@ describe('kept by: the module-scope variable that keeps what a route leaks', () 
 		expect(route(href).verdict).toBe('ok');
 	});
 
-	it('says in the terminal what keeps each leak, on the line after the route file', () => {
+	it("says in the terminal what keeps each leak, on the warning's second line", () => {
 		const output = server.output();
 		for (const [href, name, kind, declaration, own] of KEPT) {
 			const file = fileOf(href, own);
@@ -79,6 +79,13 @@ describe('kept by: the module-scope variable that keeps what a route leaks', () 
 			expect(output).toContain(` now) at ${where}`);
 		}
 		expect(output).toMatch(/\/lab\/visit-log\/\[id\] (adds to a module-level Set on every request|retains ~)/);
+		const file = fileOf('/lab/unbounded-cache/{n}');
+		expect(output).toContain(`[heapwatch] /lab/unbounded-cache/[id] retains ~`);
+		expect(output).toMatch(
+			new RegExp(
+				`/lab/unbounded-cache/\\[id\\] retains ~[^\\n]*\\n  kept by Object "globalCache" \\(\\+1 entry per request, \\d+ now\\) at ${escape(file)}:${playgroundLineOf(file, 'const globalCache')}\\n  route file: ${escape(file)}\\n  allocated in makeRecords`
+			)
+		);
 	});
 
 	it('says so where nothing at module scope grows, and points to the retainer capture', () => {
@@ -89,3 +96,8 @@ describe('kept by: the module-scope variable that keeps what a route leaks', () 
 		expect(server.output()).toContain(`GET /__heapwatch/retainers?route=${encodeURIComponent(idOf(KEPT_ELSEWHERE[0]))}`);
 	});
 });
+
+/** A literal for a RegExp. */
+function escape(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

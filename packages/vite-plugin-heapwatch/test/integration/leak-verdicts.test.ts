@@ -54,7 +54,7 @@ describe('leak verdicts on a real dev server', () => {
 		const warnings = output.split('\n').filter((line) => line.includes('[heapwatch]') && line.includes('retains ~'));
 		expect(warnings).toHaveLength(LEAKY.length);
 		expect(output).toMatch(
-			/\[heapwatch\] \/lab\/unbounded-cache\/\[id\] retains ~\d+\.\d KB per request \(estimated over its last \d+ requests, after GC\)\.\n {2}route file: src\/routes\/lab\/unbounded-cache\/\[id\]\/\+page\.server\.ts/
+			/\[heapwatch\] \/lab\/unbounded-cache\/\[id\] retains ~\d+\.\d KB per request \(estimated over its last \d+ requests, after GC\)\.\n( {2}kept by [^\n]*\n)? {2}route file: src\/routes\/lab\/unbounded-cache\/\[id\]\/\+page\.server\.ts/
 		);
 		expect(output).toMatch(/\/lab\/buffer-cache\/\[id\] retains[^\n]*(\n {2}[^\n]*)*?\n {2}Most of it is outside the JS heap/);
 		expect(output).toMatch(
