@@ -8,8 +8,11 @@ const LAYOUT_FILE = /^\+layout(\.server)?\.[^.]+$/;
 const HOOKS_FILE = /^hooks\.server\.[^.]+$/;
 /** Vite's own scripts, wherever the package manager put them. */
 const VITE_SCRIPT = /[\\/]node_modules[\\/](\.pnpm[\\/]vite@[^\\/]+[\\/]node_modules[\\/])?vite[\\/]/;
-/** This package: dist/ once built (core is bundled in), src/ in its own tests. */
-const OWN_PACKAGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..') + path.sep;
+/**
+ * This package's code: dist/ once built (core is bundled in), src/routes/ in its own tests. Not the
+ * package root: its test fixtures (a Kit 2 app) live under it.
+ */
+const OWN_CODE = path.dirname(fileURLToPath(import.meta.url)) + path.sep;
 
 /**
  * Maps the URL of a script on an allocation stack to what it belongs to: the route id for a route's
@@ -39,7 +42,7 @@ export function createScriptClassifier(root: string, routesDir = 'src/routes', s
 
 	function classify(file: string | undefined): string | undefined {
 		if (!file) return undefined;
-		if (file.startsWith(OWN_PACKAGE) || VITE_SCRIPT.test(file)) return TOOLING;
+		if (file.startsWith(OWN_CODE) || VITE_SCRIPT.test(file)) return TOOLING;
 		const name = path.basename(file);
 		if (file.startsWith(routesBase)) {
 			const dir = path.dirname(file);
