@@ -54,6 +54,19 @@ describe('ScopeWatch', () => {
 		expect(verdicts.at(-1)).toBe('leak');
 	});
 
+	it('remembers a fill across a new instance of the module (Vite evaluated it again)', () => {
+		const route = routeWithMap((cache, request) => {
+			if (cache.size >= 25) cache.delete(cache.keys().next().value!);
+			cache.set(request, request);
+		}, true);
+		for (let i = 0; i < 30; i++) route.run(1);
+		const [module] = [...scopeRegistry().modules()].filter((m) => m.file.endsWith(`${route.owner}/+page.server.ts`));
+		const full = new Map(Array.from({ length: 25 }, (_, i) => [i, i]));
+		scopeRegistry().register(module.file, [['cache', 3, 'const', () => full, -1, 1]], new Uint32Array(0));
+		route.run(1);
+		expect(route.watch.verdictOf(route.owner, 'leak', 'ok', 20)).toBe('ok');
+	});
+
 	it('does not hold a heap leak back for a collection that gains an entry now and then', () => {
 		const route = routeWithMap((cache, request) => request % 30 === 0 && cache.set(request, request));
 		for (let i = 0; i < 100; i++) route.run(1);

