@@ -235,7 +235,7 @@ export class Monitor {
 	end(context: RequestContext, status: number, aborted = false): void {
 		try {
 			const route = context.route ?? context.fallbackRoute;
-			if (context.marker !== undefined) this.#markers.ended(context.marker, route ? keyOf(route.id) : null);
+			this.#markers.ended(context.marker, route ? keyOf(route.id) : null);
 			this.#handles?.requestEnded(context, route ? keyOf(route.id) : undefined);
 			if (route) {
 				const summary = this.#summarize(context, status, false, aborted);

@@ -67,3 +67,18 @@ describe('request markers', () => {
 		expect(markers.placedRequests().get('/a')).toBe(127);
 	});
 });
+
+describe('request markers and requests that end late', () => {
+	it('give no range to a request during which another one ended (a stream whose client left)', () => {
+		const markers = new RequestMarkers();
+		const stream = markers.started(true)!;
+		markers.ended(stream, '/feed');
+		const next = markers.started(true)!;
+		// The stream's teardown, reported after the next request began.
+		markers.ended(undefined, '/feed');
+		markers.ended(next, '/page');
+		const keyOf = markers.keyOfSize();
+		expect(keyOf(sizeOf(stream))).toBe('/feed');
+		expect(keyOf(sizeOf(next))).toBeNull();
+	});
+});

@@ -64,10 +64,16 @@ export class RequestMarkers {
 		return length;
 	}
 
-	/** The marked request ended, with the key its memory goes to (null: none, such as Vite's own requests). */
-	ended(id: number, key: string | null): void {
-		const marker = this.#open.get(id);
+	/**
+	 * A top-level request ended; `id` is its marker's, if it had one, and `key` where its memory goes
+	 * (null: none, such as Vite's own requests). Another request ending inside the latest marker's
+	 * range spoils that range: what a request does as it ends (a stream torn down when its client
+	 * left, a socket closed) would land there.
+	 */
+	ended(id: number | undefined, key: string | null): void {
+		const marker = id === undefined ? undefined : this.#open.get(id);
 		if (marker) marker.key = key;
+		if (this.#latest && this.#latest !== marker) this.#latest.clean = false;
 	}
 
 	/** Bytes the open markers hold: a post-GC figure read while they are alive counts them. */
