@@ -37,5 +37,4 @@ export { forceGc } from './heap/gc.ts';
 export { readMemory } from './heap/memory.ts';
 export * from './retainers/index.ts';
 export { MajorGcs, type MajorGc } from './heap/major-gcs.ts';
-export { readPostGcMemory } from './heap/post-gc-memory.ts';
 export { HandleTracker } from './handles/handle-tracker.ts';

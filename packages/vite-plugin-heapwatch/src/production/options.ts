@@ -7,7 +7,8 @@ export interface ProductionOptions {
 	enabled?: boolean;
 	/**
 	 * Bytes a route may keep per request, after V8's own major GCs, before `heapwatch.route.leak` is 1
-	 * for it. The estimate must also be clear of its noise (two standard errors above half of this).
+	 * for it: the lower end of the estimate's one-sided 99% interval (Student's t on the GC intervals'
+	 * degrees of freedom) must be above it. It clears when the estimate falls below half of this.
 	 * @default 2048
 	 */
 	leakThreshold?: number;

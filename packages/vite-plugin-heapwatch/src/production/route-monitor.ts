@@ -1,14 +1,6 @@
-import {
-	HandleTracker,
-	MajorGcs,
-	RetentionEstimator,
-	nextVerdict,
-	readPostGcMemory,
-	requestStorage,
-	type MajorGc,
-	type RequestContext,
-	type Verdict
-} from '@heapwatch/core';
+import { HandleTracker, MajorGcs, RetentionEstimator, requestStorage, type MajorGc, type RequestContext } from '@heapwatch/core';
+import { leaks } from './leak-verdict.ts';
+import { readRetainedMemory } from './retained-memory.ts';
 import type { ResolvedProductionOptions } from './options.ts';
 
 /** What one route's figures are now, as the metrics report them. */
@@ -35,7 +27,7 @@ const MAX_ROUTES = 500;
 interface RouteState {
 	requests: number;
 	estimate: { bytes: number; standardError: number } | undefined;
-	verdict: Verdict;
+	leak: boolean;
 }
 
 /**
@@ -114,7 +106,7 @@ export class RouteMonitor {
 				requests: state.requests,
 				retainedBytesPerRequest: state.estimate?.bytes,
 				retainedStandardError: state.estimate?.standardError,
-				leak: state.verdict === 'leak',
+				leak: state.leak,
 				liveHandles: this.#handles?.describe(route).handles
 			};
 		}
@@ -128,7 +120,7 @@ export class RouteMonitor {
 	#route(route: string): RouteState | undefined {
 		let state = this.#routes.get(route);
 		if (!state && this.#routes.size < MAX_ROUTES) {
-			state = { requests: 0, estimate: undefined, verdict: 'ok' };
+			state = { requests: 0, estimate: undefined, leak: false };
 			this.#routes.set(route, state);
 		}
 		return state;
@@ -137,9 +129,8 @@ export class RouteMonitor {
 	#sample(gc: MajorGc): void {
 		// Another GC ran between this one and now: the figures are not this GC's. Its interval goes on to the next.
 		if (gc.ours || gc.followed) return;
-		const memory = readPostGcMemory();
-		this.#heapAfterGc = memory.heapUsed;
-		const now = { heap: memory.heapUsed, external: memory.external };
+		const now = readRetainedMemory();
+		this.#heapAfterGc = now.heap;
 		if (this.#last) {
 			// Heap and Buffers in one regression: a route that keeps either one keeps memory.
 			const delta = now.heap - this.#last.heap + (now.external - this.#last.external);
@@ -165,15 +156,13 @@ export class RouteMonitor {
 			// Zero with no error: fewer intervals than routes to tell apart, the regression says nothing yet.
 			if (!estimate || (estimate.heapBytesPerRequest === 0 && estimate.heapStandardError === 0)) continue;
 			state.estimate = { bytes: estimate.heapBytesPerRequest, standardError: estimate.heapStandardError };
-			state.verdict = nextVerdict(
-				state.verdict,
-				{
-					bytesPerRequest: estimate.heapBytesPerRequest,
-					standardError: estimate.heapStandardError,
-					externalBytesPerRequest: 0,
-					requests: state.requests - this.#options.warmupRequests
-				},
-				{ leakThreshold: this.#options.leakThreshold, minRequests: this.#options.minRequests }
+			if (state.requests - this.#options.warmupRequests < this.#options.minRequests) continue;
+			// The regression has at most one column per route seen: its degrees of freedom are at least these.
+			const degreesOfFreedom = estimate.intervals - this.#routes.size;
+			state.leak = leaks(
+				state.leak,
+				{ bytesPerRequest: estimate.heapBytesPerRequest, standardError: estimate.heapStandardError, degreesOfFreedom },
+				this.#options.leakThreshold
 			);
 		}
 	}

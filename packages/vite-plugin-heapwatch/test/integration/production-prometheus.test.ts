@@ -61,7 +61,9 @@ describe.skipIf(missing !== null)('two production instances scraped by Prometheu
 	});
 
 	it('names the leaking route and no clean one, over both instances', async () => {
-		const leaking = await prometheus.query('sum by (http_route) (heapwatch_route_leak) > 0');
+		// The fleet's rule (README): a route that most instances find leaking. A leak in the code shows on
+		// every instance; an instance's false alarm (noise, a cache still filling) does not.
+		const leaking = await prometheus.query('avg by (http_route) (heapwatch_route_leak) > 0.5');
 		expect(routesOf(leaking), `stderr of the instances:\n${instances.map((instance) => instance.stderr()).join('\n')}`).toEqual([LEAK]);
 	});
 
