@@ -39,6 +39,12 @@ describe('heapwatch check arguments', () => {
 		expect(() => parseCheckArgs(['check', '--min-runs', '60', '--max-runs', '40'])).toThrow('--min-runs (60) must not be above --max-runs (40).');
 		expect(() => parseCheckArgs(['check', '--json', '--reporter', 'sarif'])).toThrow('--json is --reporter json: it cannot go with --reporter sarif.');
 	});
+
+	it('reads --abort and the baseline flags; --update-baseline alone writes heapwatch-baseline.json', () => {
+		expect(parseCheckArgs(['check', '--abort', '--baseline', 'known.json'])).toMatchObject({ abort: true, baseline: 'known.json', updateBaseline: false });
+		expect(parseCheckArgs(['check', '--update-baseline'])).toMatchObject({ baseline: 'heapwatch-baseline.json', updateBaseline: true });
+		expect(parseCheckArgs(['check'])).toMatchObject({ abort: false, baseline: undefined, updateBaseline: false });
+	});
 });
 
 describe('the check option of heapwatch()', () => {
