@@ -33,9 +33,10 @@ export interface ProductionOptions {
 	/**
 	 * Watch the timers, sockets and file handles of one request in this many (an `async_hooks` init
 	 * hook, on only while a watched request runs; each resource a watched request creates costs a
-	 * stack capture). One in 20 cost 6-11% more server CPU per request on the fixture app, one in 100
-	 * was within the noise (see BENCHMARKS.md). `0` turns handle tracking off.
-	 * @default 100
+	 * stack capture). On the fixture app even every request watched cost no more than this machine's
+	 * noise (see BENCHMARKS.md); one in 20 keeps it small on apps whose requests create many
+	 * resources. `0` turns handle tracking off.
+	 * @default 20
 	 */
 	handlesOneIn?: number;
 	/**
@@ -59,7 +60,7 @@ export const PRODUCTION_DEFAULTS: ResolvedProductionOptions = {
 	warmupRequests: 10,
 	window: 1000,
 	minRequests: 100,
-	handlesOneIn: 100,
+	handlesOneIn: 20,
 	handleGrace: 1000,
 	log: (message) => console.warn(message)
 };

@@ -49,7 +49,7 @@ export function observeRoutes(meter: Meter, monitor: RouteMonitor): void {
 		valueType: ValueType.INT
 	});
 	const heapAfterGc = meter.createObservableGauge('heapwatch.process.heap_after_gc', {
-		description: "V8 heap used (old generation) right after V8's latest major GC",
+		description: "V8 heap used by objects (old space and large objects) right after V8's latest major GC",
 		unit: 'By',
 		valueType: ValueType.INT
 	});

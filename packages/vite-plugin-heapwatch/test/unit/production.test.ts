@@ -91,7 +91,7 @@ describe('with an SDK registered', () => {
 	let handle: Handle;
 	beforeAll(() => {
 		metrics.setGlobalMeterProvider(provider);
-		handle = heapwatch({ warmupRequests: 2, minRequests: 20, window: 200, handlesOneIn: 1, log: () => {} });
+		handle = heapwatch({ warmupRequests: 2, minRequests: 20, window: 200, handlesOneIn: 1, handleGrace: 100, log: () => {} });
 	});
 	afterAll(async () => {
 		await provider.shutdown();
@@ -160,5 +160,20 @@ describe('with an SDK registered', () => {
 		expect(found.get('heapwatch.process.heap_after_gc')!.points[0].value).toBeGreaterThan(1_000_000);
 		expect(found.get('heapwatch.process.heap_after_gc')!.points[0].attributes).toEqual({});
 		expect(valueOf(found.get('heapwatch.route.live_handles')!.points, '/about')).toBe(0);
+	});
+
+	it('counts the timers a route leaves running after its responses in heapwatch.route.live_handles', async () => {
+		const timers: NodeJS.Timeout[] = [];
+		try {
+			for (let i = 0; i < 3; i++) await request(handle, '/poll/[id]', () => void timers.push(setInterval(() => {}, 60_000)));
+			await request(handle, '/about');
+			// The grace period (100 ms here), then the tracker's check.
+			await new Promise((resolve) => setTimeout(resolve, 400));
+			const handles = (await collect(reader)).get('heapwatch.route.live_handles')!.points;
+			expect(valueOf(handles, '/poll/[id]')).toBe(3);
+			expect(valueOf(handles, '/about')).toBe(0);
+		} finally {
+			for (const timer of timers) clearInterval(timer);
+		}
 	});
 });
