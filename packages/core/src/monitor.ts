@@ -73,12 +73,6 @@ interface RouteState {
 	sources: SourceLocation[];
 	/** Sampled bytes of this route that appeared or died, summed over the epoch. */
 	turnover: number;
-	/**
-	 * Since the trend restarted: requests that ended in the windows between profile reads, and those of
-	 * them whose request marker placed their allocations. Marker-placed bytes are scaled by their ratio.
-	 */
-	windowRequests: number;
-	markedRequests: number;
 	estimate: RouteEstimate | undefined;
 	firstFlaggedAt: number | null;
 	last: RequestSummary | null;
@@ -152,8 +146,6 @@ export class Monitor {
 	/** Heap growth no allocation sample placed, against requests of every route, over this epoch's quiet intervals. */
 	#unplaced = new LiveBytesTrend();
 	#unplacedTotals = { bytes: 0, requests: 0 };
-	/** Requests per route key that ended since the last profile read. */
-	#sinceRead = new Map<string, number>();
 	/** Place what requests that ran alone allocated with no route file on the stack (see request-markers.ts). */
 	#markers = new RequestMarkers();
 	/** At the latest sample, every route that took requests since the one before had an `ok` verdict. */
@@ -265,7 +257,6 @@ export class Monitor {
 		this.#baseline = null;
 		this.#lastLive = null;
 		this.#pendingCounts.clear();
-		this.#sinceRead.clear();
 		this.#pendingSurvivors.clear();
 		this.#pendingWarm = false;
 		this.#settled = false;
@@ -341,8 +332,6 @@ export class Monitor {
 				trend: new LiveBytesTrend(),
 				sources: [],
 				turnover: 0,
-				windowRequests: 0,
-				markedRequests: 0,
 				estimate: undefined,
 				firstFlaggedAt: null,
 				last: null,
@@ -360,7 +349,6 @@ export class Monitor {
 		route.changedSinceEstimate = true;
 		if (route.epochRequests <= this.#options.warmupRequests) this.#pendingWarm = true;
 		this.#pendingCounts.set(key, (this.#pendingCounts.get(key) ?? 0) + 1);
-		this.#sinceRead.set(key, (this.#sinceRead.get(key) ?? 0) + 1);
 		this.#load.requests++;
 		if (performance.now() - this.#load.since >= LOAD_CHECK_MS) this.#observeLoad();
 	}
@@ -374,7 +362,6 @@ export class Monitor {
 	 */
 	#collect(): Map<string, LiveBytes> | undefined {
 		const live = this.#readLiveBytes();
-		if (live) this.#countMarkedRequests();
 		if (live) forceMinorGc();
 		else forceGc();
 		return live;
@@ -428,7 +415,7 @@ export class Monitor {
 				const bytes = live.get(key);
 				route.turnover += bytes?.turnover ?? 0;
 				if (route.epochRequests >= this.#options.warmupRequests && route.epochRequests > 0) {
-					route.trend.add({ requests: route.epochRequests, liveBytes: scaledLive(route, bytes), turnover: route.turnover, sites: bytes?.sites });
+					route.trend.add({ requests: route.epochRequests, liveBytes: bytes?.live ?? 0, turnover: route.turnover, sites: bytes?.sites });
 				}
 			}
 			try {
@@ -481,8 +468,6 @@ export class Monitor {
 		for (const route of this.#routes.values()) {
 			route.trend.clear();
 			route.turnover = 0;
-			route.windowRequests = 0;
-			route.markedRequests = 0;
 		}
 		this.#shared.restartTrends();
 	}
@@ -552,18 +537,6 @@ export class Monitor {
 		}
 	}
 
-	/** Before a profile read: how many of each route's requests since the last one its markers can place. */
-	#countMarkedRequests(): void {
-		const placed = this.#markers.placedRequests();
-		for (const [key, count] of this.#sinceRead) {
-			const route = this.#routes.get(key);
-			if (!route) continue;
-			route.windowRequests += count;
-			route.markedRequests += Math.min(count, placed.get(key) ?? 0);
-		}
-		this.#sinceRead.clear();
-	}
-
 	#measureBufferSurvivors(key: string, arrayBuffersBefore: number): void {
 		forceMinorGc();
 		const kept = Math.max(0, readMemory().arrayBuffers - arrayBuffersBefore);
@@ -604,16 +577,6 @@ export class Monitor {
 
 function standardErrorOf(estimate: RouteEstimate | undefined): number | null {
 	return estimate && Number.isFinite(estimate.standardError) ? Math.round(estimate.standardError) : null;
-}
-
-/**
- * A route's live sampled bytes, those placed by request markers scaled up to all of its requests:
- * past MAX_OPEN markers between two reads, requests go unmarked and what they allocate is unplaced.
- */
-function scaledLive(route: RouteState, bytes: LiveBytes | undefined): number {
-	if (!bytes) return 0;
-	const scale = route.markedRequests > 0 ? Math.max(1, route.windowRequests / route.markedRequests) : 1;
-	return bytes.live - bytes.marked + bytes.marked * scale;
 }
 
 /**

@@ -23,8 +23,6 @@ export interface LiveBytes {
 	turnover: number;
 	/** Live bytes by allocation site (see siteOf), at most MAX_SITES_PER_KEY, largest first. */
 	sites: Map<string, number>;
-	/** The part of `live` placed by request markers rather than by a route file on the stack. */
-	marked: number;
 }
 
 /**
@@ -130,7 +128,7 @@ export class AllocationSampler {
 	#classify: ClassifyScript;
 	#keyOfNode = new Map<number, string | null>();
 	/** The previous read's live samples, by ordinal: what appears or disappears between reads. */
-	#previous = new Map<number, { key: string; size: number; marked: boolean }>();
+	#previous = new Map<number, { key: string; size: number }>();
 
 	#isAppCode: IsAppCode;
 
@@ -159,35 +157,35 @@ export class AllocationSampler {
 		}
 		this.#nameScripts(profile.head);
 		const placeOfNode = new Map<number, Place>();
-		const stack: { node: ProfileNode; key: string | undefined; site: string | undefined; innermost: string | undefined; marker: boolean }[] = [
-			{ node: profile.head, key: undefined, site: undefined, innermost: undefined, marker: false }
-		];
+		type Walk = { node: ProfileNode; key: string | undefined; site: string | undefined; innermost: string | undefined; underTooling: boolean; marker: boolean };
+		const stack: Walk[] = [{ node: profile.head, key: undefined, site: undefined, innermost: undefined, underTooling: false, marker: false }];
 		while (stack.length > 0) {
-			const { node, key: inherited, site: outerSite, innermost: outerInnermost, marker: outerMarker } = stack.pop()!;
+			const { node, key: inherited, site: outerSite, innermost: outerInnermost, underTooling: outerTooling, marker: outerMarker } = stack.pop()!;
 			const own = this.#keyOf(node);
 			const innermostOnly = isInnermostOnly(own);
 			const key = innermostOnly ? inherited : (own ?? inherited);
 			const site = this.#siteOf(node) ?? outerSite;
 			// The innermost frame with a script decides whether an allocation no route file places is the
-			// tooling's or the instrumentation's.
+			// instrumentation's. Any Vite or heapwatch frame on the stack makes it the tooling's: a
+			// transform (Svelte's compiler under Vite's plugin container) or a module evaluation, not a request.
 			const innermost = this.#urlOf(node) ? (innermostOnly ? own : undefined) : outerInnermost;
+			const underTooling = outerTooling || own === TOOLING;
 			const marker = outerMarker || node.callFrame.functionName === MARKER_FUNCTION;
-			placeOfNode.set(node.id, { key, site, innermost, marker });
-			for (const child of node.children) stack.push({ node: child, key, site, innermost, marker });
+			placeOfNode.set(node.id, { key, site, innermost: underTooling ? TOOLING : innermost, marker });
+			for (const child of node.children) stack.push({ node: child, key, site, innermost, underTooling, marker });
 		}
 
 		const totals = new Map<string, LiveBytes>();
 		const entry = (key: string) => {
 			let total = totals.get(key);
-			if (!total) totals.set(key, (total = { live: 0, turnover: 0, sites: new Map(), marked: 0 }));
+			if (!total) totals.set(key, (total = { live: 0, turnover: 0, sites: new Map() }));
 			return total;
 		};
-		const current = new Map<number, { key: string; size: number; marked: boolean }>();
-		const add = (sample: Sample, key: string, site: string | undefined, marked = false) => {
-			current.set(sample.ordinal, { key, size: sample.size, marked });
+		const current = new Map<number, { key: string; size: number }>();
+		const add = (sample: Sample, key: string, site: string | undefined) => {
+			current.set(sample.ordinal, { key, size: sample.size });
 			const total = entry(key);
 			total.live += sample.size;
-			if (marked) total.marked += sample.size;
 			if (!this.#previous.has(sample.ordinal)) total.turnover += sample.size;
 			if (site) total.sites.set(site, (total.sites.get(site) ?? 0) + sample.size);
 		};
@@ -206,16 +204,12 @@ export class AllocationSampler {
 			} else {
 				// Placed once, when first seen: it keeps that key for as long as it lives.
 				const earlier = this.#previous.get(sample.ordinal);
-				if (earlier) add(sample, earlier.key, place.site, earlier.marked);
+				if (earlier) add(sample, earlier.key, place.site);
 				else unplaced.push({ sample, site: place.site });
 			}
 		}
 		markers.sort((a, b) => a.ordinal - b.ordinal);
-		for (const { sample, site } of unplaced) {
-			const key = markerBefore(markers, sample.ordinal)?.key;
-			if (key) add(sample, key, site, true);
-			else add(sample, UNPLACED, site);
-		}
+		for (const { sample, site } of unplaced) add(sample, markerBefore(markers, sample.ordinal)?.key ?? UNPLACED, site);
 		for (const [ordinal, gone] of this.#previous) if (!current.has(ordinal)) entry(gone.key).turnover += gone.size;
 		this.#previous = current;
 		for (const total of totals.values()) {

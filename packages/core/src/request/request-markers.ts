@@ -17,8 +17,10 @@ const BASE_LENGTH = 16_400;
 const LENGTHS = 1024;
 /**
  * ~160 KB each: at most ~20 MB held between two profile reads, and only while a person browses (no
- * markers under sustained load). Requests past it are not marked; what they allocate stays unplaced,
- * and the monitor scales what markers placed by the share of each route's requests that had one.
+ * markers under sustained load). Requests past it are not marked and what they allocate stays
+ * unplaced: a route's marker-placed bytes then undercount. Scaling them up by the share of marked
+ * requests was tried: a one-time chunk (a module's first evaluation) times a ratio that drifts made
+ * slopes out of nothing and flagged clean routes.
  */
 const MAX_OPEN = 128;
 
@@ -81,13 +83,6 @@ export class RequestMarkers {
 		let bytes = 0;
 		for (const marker of this.#open.values()) bytes += marker.length * 8 + 16;
 		return bytes;
-	}
-
-	/** Requests per key whose marker opens a range of their own: what the read about to run can place. */
-	placedRequests(): Map<string, number> {
-		const counts = new Map<string, number>();
-		for (const { clean, key } of this.#open.values()) if (clean && typeof key === 'string') counts.set(key, (counts.get(key) ?? 0) + 1);
-		return counts;
 	}
 
 	/**
