@@ -7,9 +7,10 @@ export type { RouteFigures } from './route-monitor.ts';
 
 /** Messages already said in this process: each is said once, however many handles are made. */
 const said = new Set<string>();
+const MAX_SAID = 100;
 
 function sayOnce(options: ResolvedProductionOptions, key: string, message: string): void {
-	if (said.has(key)) return;
+	if (said.has(key) || said.size >= MAX_SAID) return;
 	said.add(key);
 	options.log(`[heapwatch] ${message}`);
 }
@@ -26,6 +27,14 @@ interface KitEvent {
  * Kit's own `Handle` type accepts it (and `sequence()` too).
  */
 export type Handle = <Event extends KitEvent>(input: { event: Event; resolve: (event: Event) => Response | Promise<Response> }) => Response | Promise<Response>;
+
+/**
+ * The process's one monitor: V8's GCs and the async hook are the process's, and a second set of
+ * instruments with the same names would clash in the SDK. `vite dev` evaluates hooks.server.ts again
+ * after each edit of it; the first call's monitor and options go on.
+ */
+const MONITOR = Symbol.for('heapwatch.production.monitor');
+type WithMonitor = typeof globalThis & { [MONITOR]?: RouteMonitor };
 
 const passThrough: Handle = ({ event, resolve }) => resolve(event);
 
@@ -55,25 +64,36 @@ export function heapwatch(options?: ProductionOptions): Handle {
 		);
 		return passThrough;
 	}
-	const onError = (error: unknown) =>
+	let monitor = (globalThis as WithMonitor)[MONITOR];
+	if (monitor) {
 		sayOnce(
 			resolved,
-			`error:${String(error)}`,
-			`heapwatch/production failed and goes on without this figure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
+			'again',
+			'heapwatch() from vite-plugin-heapwatch/production was called again in this process: the first call goes on measuring, with its options.'
 		);
-	const monitor = new RouteMonitor(resolved, onError);
-	observeRoutes(meter, monitor);
+	} else {
+		const onError = (error: unknown) =>
+			sayOnce(
+				resolved,
+				`error:${String(error)}`,
+				`heapwatch/production failed and goes on without this figure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`
+			);
+		monitor = new RouteMonitor(resolved, onError);
+		observeRoutes(meter, monitor);
+		(globalThis as WithMonitor)[MONITOR] = monitor;
+	}
+	const shared = monitor;
 
 	return async ({ event, resolve }) => {
 		const route = event.route.id;
 		// 404s have no route id; sub-requests (event.fetch to the app itself) already run inside the request that made them.
 		if (route === null || event.isSubRequest) return resolve(event);
-		const context = monitor.begin(route, event.request.method);
+		const context = shared.begin(route, event.request.method);
 		if (!context) return resolve(event);
 		try {
-			return await monitor.run(context, () => resolve(event));
+			return await shared.run(context, () => resolve(event));
 		} finally {
-			monitor.end(context, route);
+			shared.end(context, route);
 		}
 	};
 }

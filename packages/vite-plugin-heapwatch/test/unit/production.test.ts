@@ -176,4 +176,16 @@ describe('with an SDK registered', () => {
 			for (const timer of timers) clearInterval(timer);
 		}
 	});
+
+	it('keeps one monitor per process: a second heapwatch() (vite dev evaluates hooks.server.ts again after an edit) counts into it and says so once', async () => {
+		const said: string[] = [];
+		const again = heapwatch({ log: (message) => said.push(message) });
+		heapwatch({ log: (message) => said.push(message) });
+		const before = valueOf((await collect(reader)).get('heapwatch.route.requests')!.points, '/about')!;
+		await request(again, '/about');
+		expect(valueOf((await collect(reader)).get('heapwatch.route.requests')!.points, '/about')).toBe(before + 1);
+		expect(said).toEqual([
+			'[heapwatch] heapwatch() from vite-plugin-heapwatch/production was called again in this process: the first call goes on measuring, with its options.'
+		]);
+	});
 });
