@@ -4,6 +4,7 @@ import { metrics } from '@opentelemetry/api';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { heapwatch, type Handle } from '../../src/production/index.ts';
+import { leaks, t99 } from '../../src/production/leak-verdict.ts';
 import { resolveProductionOptions } from '../../src/production/options.ts';
 
 // vite-plugin-heapwatch/production against the OpenTelemetry SDK in this process: the instruments as a
@@ -82,6 +83,24 @@ describe('options', () => {
 		expect(() => resolveProductionOptions({ window: '20' } as never)).toThrow(
 			'Option "window" of heapwatch() (vite-plugin-heapwatch/production) must be a number, got string.'
 		);
+	});
+});
+
+describe('the leak rule', () => {
+	it("uses Student's t for the degrees of freedom, the smaller tabulated df between rows, none below 1", () => {
+		expect(t99(5)).toBe(3.365);
+		expect(t99(11)).toBe(2.764);
+		expect(t99(1000)).toBe(2.358);
+		expect(t99(0)).toBe(Infinity);
+	});
+
+	it('flags when the lower end of the 99% interval is above the threshold, and clears below half of it', () => {
+		// 48 KB +- 20 KB on 5 df (a clean route in the fleet test): 48 - 3.365 * 20 < 2 KB.
+		expect(leaks(false, { bytesPerRequest: 48_000, standardError: 20_000, degreesOfFreedom: 5 }, 2048)).toBe(false);
+		expect(leaks(false, { bytesPerRequest: 180_000, standardError: 20_000, degreesOfFreedom: 5 }, 2048)).toBe(true);
+		expect(leaks(false, { bytesPerRequest: 0, standardError: Infinity, degreesOfFreedom: 5 }, 2048)).toBe(false);
+		expect(leaks(true, { bytesPerRequest: 1500, standardError: 20_000, degreesOfFreedom: 5 }, 2048)).toBe(true);
+		expect(leaks(true, { bytesPerRequest: 1000, standardError: 0, degreesOfFreedom: 5 }, 2048)).toBe(false);
 	});
 });
 
