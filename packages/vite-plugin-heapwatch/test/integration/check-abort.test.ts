@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { heapwatch, type JsonRow } from './check-runner.ts';
 
 // Three events, then the stream closes; no cancel(): only a client that leaves early leaves its timer running.
-const SSE = '/lab/sse-no-cancel';
+const SSE = '/lab/events-no-cancel';
 
 describe('heapwatch check --abort', () => {
 	it('finds nothing on a stream without cancel when every client reads it to the end', { timeout: 300_000 }, async () => {
@@ -23,9 +23,9 @@ describe('heapwatch check --abort', () => {
 		expect(row.abandoned).toBeGreaterThan(0);
 		expect(row.handles).toBeGreaterThan(0);
 		const handles = row.findings.find((f) => f.kind === 'handles');
-		expect(handles).toMatchObject({ kind: 'handles', file: 'src/routes/lab/sse-no-cancel/+server.ts' });
+		expect(handles).toMatchObject({ kind: 'handles', file: 'src/routes/lab/events-no-cancel/+server.ts' });
 		expect(handles!.message).toMatch(
-			/^\/lab\/sse-no-cancel leaves \d+ Interval \(100 ms\) alive after its responses, created at src\/routes\/lab\/sse-no-cancel\/\+server\.ts:\d+ \(\d+ requests read whole, \d+ abandoned mid-response or read slowly\)\.$/
+			/^\/lab\/events-no-cancel leaves \d+ Interval \(100 ms\) alive after its responses, created at src\/routes\/lab\/events-no-cancel\/\+server\.ts:\d+ \(\d+ requests read whole, \d+ abandoned mid-response or read slowly\)\.$/
 		);
 	});
 });

@@ -1,25 +1,17 @@
-// Leaks only when clients leave: three events, then the stream closes and its timer stops. There is
-// no cancel(), so a client that goes away before the third event (a closed tab, a dropped EventSource)
-// leaves the timer running for good, with the 4 KB it holds. `heapwatch check --abort` finds it.
-const EVERY_MS = 100;
-
+// Server-sent events without cancel(): the interval is never cleared when the client leaves
+// (sveltejs/kit#11751). Its twin, /lab/sse, clears it in the stream's cancel().
 export function GET() {
-	const encoder = new TextEncoder();
-	const last = { sent: 0, payload: 'x'.repeat(4096) };
 	const body = new ReadableStream<Uint8Array>({
 		start(controller) {
-			const timer = setInterval(() => {
+			const encoder = new TextEncoder();
+			controller.enqueue(encoder.encode(': open\n\n'));
+			setInterval(() => {
 				try {
-					controller.enqueue(encoder.encode(`data: ${++last.sent} ${last.payload.length}\n\n`));
+					controller.enqueue(encoder.encode(`: ${new Date().toISOString()}\n\n`));
 				} catch {
-					// The client left and the stream was cancelled: nobody reads, and nothing stops this timer.
-					return;
+					// The stream is closed once the client left; the interval goes on regardless.
 				}
-				if (last.sent === 3) {
-					clearInterval(timer);
-					controller.close();
-				}
-			}, EVERY_MS);
+			}, 1000);
 		}
 	});
 	return new Response(body, { headers: { 'content-type': 'text/event-stream', 'cache-control': 'no-store' } });
