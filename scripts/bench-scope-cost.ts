@@ -3,13 +3,16 @@
  *   - one post-GC sample's read of module scope (ScopeWatch.sample) for an app of M modules with
  *     B top-level bindings each, at two heap sizes (collections 10x fuller): the cost must follow the
  *     bindings, not the heap;
- *   - the counter bump the SSR transform puts in front of a plain assignment to a top-level `let`.
+ *   - the counter bump the SSR transform puts in front of a plain assignment to a top-level `let`;
+ *   - the road not taken: listing the bindings an exported function closes over through the inspector
+ *     ([[Scopes]], Runtime.getProperties), per function, and how many of the declared bindings it sees.
  *
  *   node scripts/bench-scope-cost.ts
  *
  * Results are written to bench-results/scope-cost.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import os from 'node:os';
 import path from 'node:path';
 import { scopeRegistry } from '../packages/core/src/scope/scope-registry.ts';
@@ -83,6 +86,50 @@ function timeCounterBump(): { plainNs: number; countedNs: number } {
 	return result;
 }
 
+/** Module-runner-like modules (bindings are locals of a function; the export closes over some), read through the inspector. */
+function timeInspectorScopes(modules: number): { microsecondsPerFunction: number; bindingsSeen: number; bindingsDeclared: number } {
+	const global = globalThis as Record<string, unknown>;
+	for (let m = 0; m < modules; m++) {
+		global[`__heapwatchBench${m}`] = new Function(
+			'const cache = new Map([[1, 1]]); const seen = new Set(); let current; const unused = [1, 2];' +
+				'return { load() { cache.set(Math.random(), 1); seen.add(1); current = 1; return current; } };'
+		)();
+	}
+	const session = new Session();
+	session.connect();
+	// An in-process session answers synchronously.
+	const post = <T>(method: string, params?: object): T => {
+		let result: T | undefined;
+		session.post(method, params, (error, value) => {
+			if (error) throw error;
+			result = value as T;
+		});
+		return result!;
+	};
+	type Properties = {
+		result: { value?: { objectId?: string; description?: string } }[];
+		internalProperties?: { name: string; value: { objectId?: string } }[];
+	};
+	post('Runtime.enable');
+	let seen = 0;
+	const started = performance.now();
+	for (let m = 0; m < modules; m++) {
+		const fn = post<{ result: { objectId: string } }>('Runtime.evaluate', { expression: `globalThis.__heapwatchBench${m}.load`, objectGroup: 'bench' }).result
+			.objectId;
+		const scopes = post<Properties>('Runtime.getProperties', { objectId: fn, ownProperties: true }).internalProperties?.find((p) => p.name === '[[Scopes]]');
+		for (const scope of post<Properties>('Runtime.getProperties', { objectId: scopes!.value.objectId, ownProperties: true }).result) {
+			if (scope.value?.objectId && scope.value.description?.startsWith('Closure')) {
+				seen += post<Properties>('Runtime.getProperties', { objectId: scope.value.objectId, ownProperties: true }).result.length;
+			}
+		}
+		post('Runtime.releaseObjectGroup', { objectGroup: 'bench' });
+	}
+	const microsecondsPerFunction = round(((performance.now() - started) * 1000) / modules);
+	session.disconnect();
+	for (let m = 0; m < modules; m++) delete global[`__heapwatchBench${m}`];
+	return { microsecondsPerFunction, bindingsSeen: seen, bindingsDeclared: modules * 4 };
+}
+
 const round = (value: number) => Math.round(value * 1000) / 1000;
 const results: Record<string, unknown>[] = [];
 for (const [modules, bindings, entries] of [
@@ -101,10 +148,12 @@ for (const [modules, bindings, entries] of [
 }
 const bump = timeCounterBump();
 console.log('assignment to a top-level let, per write:', bump);
+const inspector = timeInspectorScopes(200);
+console.log('through the inspector instead, listing the names of what a function closes over:', inspector);
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
 mkdirSync(path.join(repoRoot, 'bench-results'), { recursive: true });
 writeFileSync(
 	path.join(repoRoot, 'bench-results', 'scope-cost.json'),
-	JSON.stringify({ machine, date: new Date().toISOString(), samples: results, counterBump: bump }, null, 2)
+	JSON.stringify({ machine, date: new Date().toISOString(), samples: results, counterBump: bump, inspector }, null, 2)
 );
 console.log(machine);
