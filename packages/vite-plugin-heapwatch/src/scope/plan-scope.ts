@@ -9,6 +9,11 @@ export interface AstNode {
 /** What the SSR transform adds to one module, decided from its AST. */
 export interface ScopePlan {
 	bindings: PlannedBinding[];
+	/**
+	 * Properties of top-level bindings that functions set from their parameters (`session.user =
+	 * cookies.get('user')`): request data in one object for everyone. Each has a write counter.
+	 */
+	properties: { name: string; binding: PlannedBinding; writeSlot: number }[];
 	/** Plain assignments (`x = ...`) to a watched `let` inside functions: each bumps the binding's write counter. */
 	writes: { start: number; end: number; slot: number }[];
 	/** Write counters the module needs (one per `let` that functions assign to). */
@@ -35,7 +40,9 @@ const MAX_NODES = 200_000;
  * whether the module removes entries from them somewhere (a sign of a bounded cache), and where its
  * functions reassign its top-level `let`s with a plain `=` that does not read the binding itself (a
  * counter `hits = hits + 1` does; `hits++` and `+=` are updates, never counted; `??=` and `||=` are
- * lazy initialisation). A local of the same name shadows the binding in its whole function.
+ * lazy initialisation), or set a named property of a top-level binding from their parameters
+ * (`session.user = cookies.get('user')`; `config.enabled = !config.enabled` reads no parameter). A
+ * local of the same name shadows the binding in its whole function.
  */
 export function planScope(program: AstNode): ScopePlan {
 	const bindings: PlannedBinding[] = [];
@@ -54,34 +61,76 @@ export function planScope(program: AstNode): ScopePlan {
 			});
 		}
 	}
-	const plan: ScopePlan = { bindings, writes: [], slots: 0 };
+	const plan: ScopePlan = { bindings, properties: [], writes: [], slots: 0 };
 	if (bindings.length === 0) return plan;
 	const byName = new Map(bindings.map((binding) => [binding.name, binding]));
+	const names = new Set(byName.keys());
 	const lets = new Set(bindings.filter((binding) => binding.declaration !== 'const').map((binding) => binding.name));
+	const properties = new Map<string, ScopePlan['properties'][number]>();
 	let nodes = 0;
 
-	const visit = (node: AstNode, shadowed: ReadonlySet<string>, inFunction: boolean): void => {
+	const visit = (node: AstNode, shadowed: ReadonlySet<string>, params: ReadonlySet<string>, inFunction: boolean): void => {
 		if (++nodes > MAX_NODES) throw new RangeError('module too large to watch');
 		markEviction(node, byName);
 		if (FUNCTION.has(node.type)) {
-			const locals = declaredIn(node, lets);
+			const locals = declaredIn(node, names);
 			const inner = locals.size === 0 ? shadowed : new Set([...shadowed, ...locals]);
-			for (const child of children(node)) visit(child, inner, true);
+			const own = parameterNames(node);
+			const innerParams = own.size === 0 ? params : new Set([...params, ...own]);
+			for (const child of children(node)) visit(child, inner, innerParams, true);
 			return;
 		}
 		if (inFunction && node.type === 'AssignmentExpression' && node.operator === '=') {
 			const left = node.left as AstNode;
+			const right = node.right as AstNode;
 			const name = left.name as string;
-			if (left.type === 'Identifier' && lets.has(name) && !shadowed.has(name) && !mentions(node.right as AstNode, name)) {
+			if (left.type === 'Identifier' && lets.has(name) && !shadowed.has(name) && !mentions(right, name)) {
 				const binding = byName.get(name)!;
 				if (binding.writeSlot < 0) binding.writeSlot = plan.slots++;
 				plan.writes.push({ start: node.start, end: node.end, slot: binding.writeSlot });
 			}
+			const object = left.object as AstNode | undefined;
+			const property = left.property as AstNode | undefined;
+			if (
+				left.type === 'MemberExpression' &&
+				!left.computed &&
+				object?.type === 'Identifier' &&
+				property?.type === 'Identifier' &&
+				names.has(object.name as string) &&
+				!shadowed.has(object.name as string) &&
+				!mentions(right, object.name as string) &&
+				[...params].some((param) => mentions(right, param))
+			) {
+				const key = `${object.name as string}.${property.name as string}`;
+				let written = properties.get(key);
+				if (!written) {
+					written = { name: key, binding: byName.get(object.name as string)!, writeSlot: plan.slots++ };
+					properties.set(key, written);
+				}
+				plan.writes.push({ start: node.start, end: node.end, slot: written.writeSlot });
+			}
 		}
-		for (const child of children(node)) visit(child, shadowed, inFunction);
+		for (const child of children(node)) visit(child, shadowed, params, inFunction);
 	};
-	visit(program, new Set(), false);
+	visit(program, new Set(), new Set(), false);
+	plan.properties = [...properties.values()];
 	return plan;
+}
+
+/** The names a function's parameters bind (destructured ones too): what a request hands to `load`, `handle` or an action. */
+function parameterNames(fn: AstNode): Set<string> {
+	const found = new Set<string>();
+	const collect = (pattern: AstNode | null | undefined): void => {
+		if (!pattern) return;
+		if (pattern.type === 'Identifier') found.add(pattern.name as string);
+		else if (pattern.type === 'AssignmentPattern') collect(pattern.left as AstNode);
+		else if (pattern.type === 'RestElement') collect(pattern.argument as AstNode);
+		else if (pattern.type === 'ArrayPattern') for (const element of pattern.elements as (AstNode | null)[]) collect(element);
+		else if (pattern.type === 'ObjectPattern')
+			for (const item of pattern.properties as AstNode[]) collect((item.type === 'RestElement' ? item : item.value) as AstNode);
+	};
+	for (const param of fn.params as AstNode[]) collect(param);
+	return found;
 }
 
 function markEviction(node: AstNode, byName: Map<string, PlannedBinding>): void {

@@ -56,6 +56,11 @@ function instrument(code: string, file: string, plan: ScopePlan) {
 		const line = (source && topLevelLine(source, binding.name)) ?? code.slice(0, binding.start).split('\n').length;
 		return `[${JSON.stringify(binding.name)}, ${line}, "${binding.declaration}", () => ${binding.name}, ${binding.writeSlot}, ${binding.evicts ? 1 : 0}]`;
 	});
+	// Properties set from request data: write counters only, at their object's declaration line.
+	for (const property of plan.properties) {
+		const line = (source && topLevelLine(source, property.binding.name)) ?? code.slice(0, property.binding.start).split('\n').length;
+		tuples.push(`[${JSON.stringify(property.name)}, ${line}, "${property.binding.declaration}", () => undefined, ${property.writeSlot}, 0]`);
+	}
 	// On the first line, so that no line moves: stack traces and allocation sites keep their lines.
 	s.prepend(`const ${COUNTERS} = new Uint32Array(${plan.slots});`);
 	s.append(`\n;globalThis[Symbol.for(${JSON.stringify(SCOPE_REGISTRY_KEY)})]?.register(${JSON.stringify(file)}, [${tuples.join(', ')}], ${COUNTERS});\n`);

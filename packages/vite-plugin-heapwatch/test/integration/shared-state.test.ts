@@ -4,6 +4,7 @@ import { report, sleep } from '../../../../scripts/lib/traffic.ts';
 import type { Report } from '../../src/index.ts';
 
 const SHARED = 'src/routes/lab/shared-user/[id]/+page.server.ts';
+const SESSION = 'src/routes/lab/shared-session/[id]/+page.server.ts';
 let server: DevServer;
 let final: Report;
 let crossed = 0;
@@ -19,6 +20,7 @@ beforeAll(async () => {
 	for (let round = 0; round < 20; round++) {
 		const [alice, bob] = await Promise.all([asUser('/lab/shared-user/a', 'alice'), asUser('/lab/shared-user/b', 'bob')]);
 		if (alice.includes('bob') || bob.includes('alice')) crossed++;
+		await Promise.all([asUser('/lab/shared-session/a', 'alice'), asUser('/lab/shared-session/b', 'bob')]);
 		await Promise.all([asUser('/lab/user-locals/a', 'alice'), asUser('/lab/user-locals/b', 'bob')]);
 		await fetch(`${server.url}/lab/hit-counter`).then((response) => response.arrayBuffer());
 		await sleep(150);
@@ -34,13 +36,21 @@ describe('state shared across requests', () => {
 		// The bug is real in this lab: overlapping requests of two users get each other's name.
 		expect(crossed).toBeGreaterThan(0);
 		const findings = final.findings.filter((finding) => finding.kind === 'shared-state');
-		expect(findings).toEqual([
-			expect.objectContaining({
-				file: SHARED,
-				verdict: 'leak',
-				binding: expect.objectContaining({ name: 'currentUser', line: playgroundLineOf(SHARED, 'let currentUser'), writtenBy: ['/lab/shared-user/[id]'] })
-			})
-		]);
+		expect(findings).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({
+					file: SHARED,
+					verdict: 'leak',
+					binding: expect.objectContaining({ name: 'currentUser', line: playgroundLineOf(SHARED, 'let currentUser'), writtenBy: ['/lab/shared-user/[id]'] })
+				}),
+				// A property of a module-level object, set from the request's cookie.
+				expect.objectContaining({
+					file: SESSION,
+					binding: expect.objectContaining({ name: 'session.user', line: playgroundLineOf(SESSION, 'const session'), writtenBy: ['/lab/shared-session/[id]'] })
+				})
+			])
+		);
+		expect(findings).toHaveLength(2);
 	});
 
 	it('says so once in the terminal, and not for event.locals or a hit counter', () => {

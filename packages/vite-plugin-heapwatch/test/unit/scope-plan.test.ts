@@ -42,6 +42,20 @@ describe('planScope', () => {
 		expect(plan(code).bindings.find((binding) => binding.name === 'hits')?.writeSlot).toBe(-1);
 	});
 
+	it('counts a property of a top-level binding set from a parameter, not one set from module state', () => {
+		const code = [
+			'const session = {}; const config = { enabled: false };',
+			'export async function load({ cookies, params }) {',
+			"  session.user = cookies.get('user') ?? params.id;",
+			'  config.enabled = !config.enabled;',
+			'  session.at = Date.now();',
+			'  session[params.id] = 1;',
+			'}'
+		].join('\n');
+		expect(written(code)).toEqual(["session.user = cookies.get('user') ?? params.id"]);
+		expect(plan(code).properties).toEqual([expect.objectContaining({ name: 'session.user', writeSlot: 0 })]);
+	});
+
 	it('leaves assignments to a local of the same name alone', () => {
 		const code = [
 			'let current;',

@@ -57,6 +57,12 @@ export const lab: LabEntry[] = [
 		what: 'let currentUser set in load: concurrent users see each other (a shared-state finding).'
 	},
 	{ title: 'User in event.locals', href: '/lab/user-locals/{n}', leaks: false, what: 'The same user kept per request in event.locals.' },
+	{
+		title: 'Module-level session object',
+		href: '/lab/shared-session/{n}',
+		leaks: false,
+		what: 'session.user set from the cookie in load: the same bug through an object (a shared-state finding).'
+	},
 	{ title: 'Hit counter', href: '/lab/hit-counter', leaks: false, what: 'let hits = 0; hits++: a counter, not shared user data.' },
 	{
 		title: 'Process listener per request',
