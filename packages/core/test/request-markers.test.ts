@@ -49,15 +49,17 @@ describe('request markers', () => {
 		expect(markers.keyOfSize()(sizeOf(id))).toBeUndefined();
 	});
 
-	it('stop at 128 open markers, and the last marked range then ends unclean', () => {
+	it('let the open markers go at 128 and start again: the requests just before a read are placed', () => {
 		const markers = new RequestMarkers();
-		let last = 0;
-		for (let i = 0; i < 128; i++) {
-			last = markers.started(true)!;
-			markers.ended(last, '/a');
-		}
-		expect(markers.started(true)).toBeUndefined();
-		expect(markers.keyOfSize()(sizeOf(last))).toBeNull();
+		const first = markers.started(true)!;
+		markers.ended(first, '/a');
+		for (let i = 0; i < 127; i++) markers.ended(markers.started(true)!, '/a');
+		const after = markers.started(true)!;
+		markers.ended(after, '/b');
+		const keyOf = markers.keyOfSize();
+		expect(keyOf(sizeOf(first))).toBeUndefined();
+		expect(keyOf(sizeOf(after))).toBe('/b');
+		expect(markers.openBytes).toBe(sizeOf(after));
 	});
 });
 

@@ -17,10 +17,12 @@ const BASE_LENGTH = 16_400;
 const LENGTHS = 1024;
 /**
  * ~160 KB each: at most ~20 MB held between two profile reads, and only while a person browses (no
- * markers under sustained load). Requests past it are not marked and what they allocate stays
- * unplaced: a route's marker-placed bytes then undercount. Scaling them up by the share of marked
- * requests was tried: a one-time chunk (a module's first evaluation) times a ratio that drifts made
- * slopes out of nothing and flagged clean routes.
+ * markers under sustained load). When a read is that long in coming (on a loaded machine forced GCs
+ * wait, and V8's own GCs read no profile), the open markers are let go and marking starts again, so
+ * that the requests just before the read are placed; what earlier ones allocated stays unplaced and a
+ * route's marker-placed bytes undercount. Scaling them up by the share of marked requests was tried:
+ * a one-time chunk (a module's first evaluation) times a ratio that drifts made slopes out of nothing
+ * and flagged clean routes.
  */
 const MAX_OPEN = 128;
 
@@ -54,11 +56,12 @@ export class RequestMarkers {
 	 */
 	started(alone: boolean): number | undefined {
 		const latest = this.#latest;
-		if (latest && (latest.key === undefined || !alone || this.#open.size >= MAX_OPEN)) latest.clean = false;
-		if (!alone || this.#open.size >= MAX_OPEN) {
+		if (latest && (latest.key === undefined || !alone)) latest.clean = false;
+		if (!alone) {
 			this.#latest = undefined;
 			return undefined;
 		}
+		if (this.#open.size >= MAX_OPEN) this.release();
 		const length = BASE_LENGTH + (this.#next++ % LENGTHS);
 		const marker: Marker = { length, array: heapwatchRequestMarker(length), key: undefined, clean: true };
 		this.#open.set(length, marker);
