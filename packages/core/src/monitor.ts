@@ -73,6 +73,8 @@ interface RouteState {
 	sources: SourceLocation[];
 	/** Sampled bytes of this route that appeared or died, summed over the epoch. */
 	turnover: number;
+	/** Its marker-placed live bytes at the latest read, and what scaling has added to them since the trend restarted. */
+	marked: { last: number; added: number };
 	estimate: RouteEstimate | undefined;
 	firstFlaggedAt: number | null;
 	last: RequestSummary | null;
@@ -105,6 +107,9 @@ const LOAD_CHECK_MS = 1000;
 
 /** Under sustained load, the timers and handles of one request in this many are tracked. */
 const WATCH_ONE_IN_UNDER_LOAD = 10;
+
+/** At most this factor between a read's requests of a route and those its markers placed. */
+const MAX_MARKED_SCALE = 4;
 
 /** Requests of every route the process-wide unplaced growth is estimated over. */
 const UNPLACED_WINDOW = 200;
@@ -146,6 +151,8 @@ export class Monitor {
 	/** Heap growth no allocation sample placed, against requests of every route, over this epoch's quiet intervals. */
 	#unplaced = new LiveBytesTrend();
 	#unplacedTotals = { bytes: 0, requests: 0 };
+	/** Requests per route key that ended since the last profile read. */
+	#sinceRead = new Map<string, number>();
 	/** Place what requests that ran alone allocated with no route file on the stack (see request-markers.ts). */
 	#markers = new RequestMarkers();
 	/** At the latest sample, every route that took requests since the one before had an `ok` verdict. */
@@ -257,6 +264,7 @@ export class Monitor {
 		this.#baseline = null;
 		this.#lastLive = null;
 		this.#pendingCounts.clear();
+		this.#sinceRead.clear();
 		this.#pendingSurvivors.clear();
 		this.#pendingWarm = false;
 		this.#settled = false;
@@ -332,6 +340,7 @@ export class Monitor {
 				trend: new LiveBytesTrend(),
 				sources: [],
 				turnover: 0,
+				marked: { last: 0, added: 0 },
 				estimate: undefined,
 				firstFlaggedAt: null,
 				last: null,
@@ -349,6 +358,7 @@ export class Monitor {
 		route.changedSinceEstimate = true;
 		if (route.epochRequests <= this.#options.warmupRequests) this.#pendingWarm = true;
 		this.#pendingCounts.set(key, (this.#pendingCounts.get(key) ?? 0) + 1);
+		this.#sinceRead.set(key, (this.#sinceRead.get(key) ?? 0) + 1);
 		this.#load.requests++;
 		if (performance.now() - this.#load.since >= LOAD_CHECK_MS) this.#observeLoad();
 	}
@@ -361,7 +371,9 @@ export class Monitor {
 	 * is measured. When and how often this runs is the sampler's GC budget (heap/gc-budget.ts).
 	 */
 	#collect(): Map<string, LiveBytes> | undefined {
+		const placed = this.#markers.placedRequests();
 		const live = this.#readLiveBytes();
+		if (live) this.#placeMarked(live, placed);
 		if (live) forceMinorGc();
 		else forceGc();
 		return live;
@@ -415,7 +427,7 @@ export class Monitor {
 				const bytes = live.get(key);
 				route.turnover += bytes?.turnover ?? 0;
 				if (route.epochRequests >= this.#options.warmupRequests && route.epochRequests > 0) {
-					route.trend.add({ requests: route.epochRequests, liveBytes: bytes?.live ?? 0, turnover: route.turnover, sites: bytes?.sites });
+					route.trend.add({ requests: route.epochRequests, liveBytes: (bytes?.live ?? 0) + route.marked.added, turnover: route.turnover, sites: bytes?.sites });
 				}
 			}
 			try {
@@ -468,6 +480,7 @@ export class Monitor {
 		for (const route of this.#routes.values()) {
 			route.trend.clear();
 			route.turnover = 0;
+			route.marked = { last: 0, added: 0 };
 		}
 		this.#shared.restartTrends();
 	}
@@ -535,6 +548,23 @@ export class Monitor {
 				this.#options.onVerdictChange(this.#describe(route), previous);
 			}
 		}
+	}
+
+	/**
+	 * Markers place what the requests that had one allocated; past MAX_OPEN markers between two reads
+	 * the others go unplaced. What a read newly places is scaled, once, by that read's requests over
+	 * its marked ones (at most MAX_MARKED_SCALE): a one-time chunk is scaled once and stays flat.
+	 */
+	#placeMarked(live: Map<string, LiveBytes>, placed: Map<string, number>): void {
+		for (const [key, route] of this.#routes) {
+			const marked = live.get(key)?.marked ?? 0;
+			const requests = this.#sinceRead.get(key) ?? 0;
+			const markedRequests = placed.get(key) ?? 0;
+			const scale = markedRequests > 0 ? Math.min(MAX_MARKED_SCALE, Math.max(1, requests / markedRequests)) : 1;
+			route.marked.added += (marked - route.marked.last) * (scale - 1);
+			route.marked.last = marked;
+		}
+		this.#sinceRead.clear();
 	}
 
 	#measureBufferSurvivors(key: string, arrayBuffersBefore: number): void {

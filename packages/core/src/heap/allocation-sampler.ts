@@ -23,6 +23,8 @@ export interface LiveBytes {
 	turnover: number;
 	/** Live bytes by allocation site (see siteOf), at most MAX_SITES_PER_KEY, largest first. */
 	sites: Map<string, number>;
+	/** The part of `live` placed by request markers rather than by a route file on the stack. */
+	marked: number;
 }
 
 /**
@@ -128,7 +130,7 @@ export class AllocationSampler {
 	#classify: ClassifyScript;
 	#keyOfNode = new Map<number, string | null>();
 	/** The previous read's live samples, by ordinal: what appears or disappears between reads. */
-	#previous = new Map<number, { key: string; size: number }>();
+	#previous = new Map<number, { key: string; size: number; marked: boolean }>();
 
 	#isAppCode: IsAppCode;
 
@@ -178,14 +180,15 @@ export class AllocationSampler {
 		const totals = new Map<string, LiveBytes>();
 		const entry = (key: string) => {
 			let total = totals.get(key);
-			if (!total) totals.set(key, (total = { live: 0, turnover: 0, sites: new Map() }));
+			if (!total) totals.set(key, (total = { live: 0, turnover: 0, sites: new Map(), marked: 0 }));
 			return total;
 		};
-		const current = new Map<number, { key: string; size: number }>();
-		const add = (sample: Sample, key: string, site: string | undefined) => {
-			current.set(sample.ordinal, { key, size: sample.size });
+		const current = new Map<number, { key: string; size: number; marked: boolean }>();
+		const add = (sample: Sample, key: string, site: string | undefined, marked = false) => {
+			current.set(sample.ordinal, { key, size: sample.size, marked });
 			const total = entry(key);
 			total.live += sample.size;
+			if (marked) total.marked += sample.size;
 			if (!this.#previous.has(sample.ordinal)) total.turnover += sample.size;
 			if (site) total.sites.set(site, (total.sites.get(site) ?? 0) + sample.size);
 		};
@@ -204,12 +207,16 @@ export class AllocationSampler {
 			} else {
 				// Placed once, when first seen: it keeps that key for as long as it lives.
 				const earlier = this.#previous.get(sample.ordinal);
-				if (earlier) add(sample, earlier.key, place.site);
+				if (earlier) add(sample, earlier.key, place.site, earlier.marked);
 				else unplaced.push({ sample, site: place.site });
 			}
 		}
 		markers.sort((a, b) => a.ordinal - b.ordinal);
-		for (const { sample, site } of unplaced) add(sample, markerBefore(markers, sample.ordinal)?.key ?? UNPLACED, site);
+		for (const { sample, site } of unplaced) {
+			const key = markerBefore(markers, sample.ordinal)?.key;
+			if (key) add(sample, key, site, true);
+			else add(sample, UNPLACED, site);
+		}
 		for (const [ordinal, gone] of this.#previous) if (!current.has(ordinal)) entry(gone.key).turnover += gone.size;
 		this.#previous = current;
 		for (const total of totals.values()) {

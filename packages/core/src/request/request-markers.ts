@@ -19,10 +19,8 @@ const LENGTHS = 1024;
  * ~160 KB each: at most ~20 MB held between two profile reads, and only while a person browses (no
  * markers under sustained load). When a read is that long in coming (on a loaded machine forced GCs
  * wait, and V8's own GCs read no profile), the open markers are let go and marking starts again, so
- * that the requests just before the read are placed; what earlier ones allocated stays unplaced and a
- * route's marker-placed bytes undercount. Scaling them up by the share of marked requests was tried:
- * a one-time chunk (a module's first evaluation) times a ratio that drifts made slopes out of nothing
- * and flagged clean routes.
+ * that the requests just before the read are placed; what earlier ones allocated stays unplaced. The monitor scales what each read newly places by that read's share of marked requests (see
+ * Monitor#placeMarked); scaling all of it by a ratio that drifts made slopes out of nothing.
  */
 const MAX_OPEN = 128;
 
@@ -86,6 +84,13 @@ export class RequestMarkers {
 		let bytes = 0;
 		for (const marker of this.#open.values()) bytes += marker.length * 8 + 16;
 		return bytes;
+	}
+
+	/** Requests per key whose marker opens a range of their own: what the read about to run can place. */
+	placedRequests(): Map<string, number> {
+		const counts = new Map<string, number>();
+		for (const { clean, key } of this.#open.values()) if (clean && typeof key === 'string') counts.set(key, (counts.get(key) ?? 0) + 1);
+		return counts;
 	}
 
 	/**
