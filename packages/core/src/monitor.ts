@@ -612,7 +612,7 @@ export class Monitor {
 			file: this.#options.fileOf(route.id),
 			last: route.last,
 			history: route.trend.recent(60),
-			...(this.#scope && { keptBy: this.#scope.keptBy(keyOf(route.id)) })
+			...(this.#scope && { keptBy: this.#scope.keptBy(keyOf(route.id), route.estimate?.bytesPerRequest) })
 		};
 	}
 }

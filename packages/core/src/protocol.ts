@@ -115,6 +115,8 @@ export interface KeptBy {
 	entries: number;
 	/** It grew past the entry-count rule's bar (a leak by count); false while it may still be a bounded cache filling. */
 	unbounded: boolean;
+	/** The route's retained bytes per request, when this is the only collection of the route that grows. */
+	bytesPerRequest?: number;
 }
 
 /** Live async resources created at one line of the app's code. */

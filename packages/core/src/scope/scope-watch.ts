@@ -131,8 +131,11 @@ export class ScopeWatch {
 		}
 	}
 
-	/** The collections of an owner that grow with its requests (leak or filling), most entries per request first. */
-	keptBy(owner: string): KeptBy[] {
+	/**
+	 * The collections of an owner that grow with its requests (leak or filling), unbounded ones first.
+	 * When one collection alone grows, the owner's retained bytes per request are its bytes per request.
+	 */
+	keptBy(owner: string, retainedBytesPerRequest?: number): KeptBy[] {
 		const kept: KeptBy[] = [];
 		for (const series of this.#series.values()) {
 			if (series.owner !== owner || (series.growth.state !== 'leak' && series.growth.state !== 'filling')) continue;
@@ -146,6 +149,8 @@ export class ScopeWatch {
 				unbounded: series.growth.state === 'leak'
 			});
 		}
+		if (kept.length === 1 && retainedBytesPerRequest !== undefined && retainedBytesPerRequest > 0)
+			kept[0].bytesPerRequest = Math.round(retainedBytesPerRequest);
 		return kept.sort((a, b) => Number(b.unbounded) - Number(a.unbounded) || b.entriesPerRequest - a.entriesPerRequest);
 	}
 
