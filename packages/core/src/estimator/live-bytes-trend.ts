@@ -46,10 +46,13 @@ export class LiveBytesTrend {
 		const newest = points[0];
 		const reference = points[points.length - 1];
 		const requests = newest ? newest.requests - reference.requests : 0;
-		if (!newest?.sites || !reference.sites || requests === 0) return [];
+		if (!newest?.sites || requests === 0) return [];
+		// A point with no live bytes of the route has no sites either: growth from nothing.
+		const before = reference.sites ?? (reference.liveBytes === 0 ? new Map<string, number>() : undefined);
+		if (!before) return [];
 		const growth: SiteGrowth[] = [];
 		for (const [site, bytes] of newest.sites) {
-			const bytesPerRequest = (bytes - (reference.sites.get(site) ?? 0)) / requests;
+			const bytesPerRequest = (bytes - (before.get(site) ?? 0)) / requests;
 			if (bytesPerRequest > 0) growth.push({ site, bytesPerRequest });
 		}
 		return growth.sort((a, b) => b.bytesPerRequest - a.bytesPerRequest).slice(0, count);

@@ -48,6 +48,20 @@ export function parseSite(key: string): AllocationSite {
 
 const MAX_SITES_PER_KEY = 20;
 
+/** A live sample as counted at a read. */
+interface Counted {
+	key: string;
+	size: number;
+	/** Placed by a request marker. */
+	marked: boolean;
+	/**
+	 * The key a marker gave it at its first read, counted from the next read that still finds it alive:
+	 * what a request allocated and has not let go yet when the server goes quiet (a write in progress,
+	 * a keep-alive socket's buffers) seldom outlives two reads; what it keeps does. Until then: UNPLACED.
+	 */
+	pending?: string;
+}
+
 interface Place {
 	key: string | undefined;
 	site: string | undefined;
@@ -130,7 +144,7 @@ export class AllocationSampler {
 	#classify: ClassifyScript;
 	#keyOfNode = new Map<number, string | null>();
 	/** The previous read's live samples, by ordinal: what appears or disappears between reads. */
-	#previous = new Map<number, { key: string; size: number; marked: boolean }>();
+	#previous = new Map<number, Counted>();
 
 	#isAppCode: IsAppCode;
 
@@ -183,9 +197,9 @@ export class AllocationSampler {
 			if (!total) totals.set(key, (total = { live: 0, turnover: 0, sites: new Map(), marked: 0 }));
 			return total;
 		};
-		const current = new Map<number, { key: string; size: number; marked: boolean }>();
-		const add = (sample: Sample, key: string, site: string | undefined, marked = false) => {
-			current.set(sample.ordinal, { key, size: sample.size, marked });
+		const current = new Map<number, Counted>();
+		const add = (sample: Sample, key: string, site: string | undefined, marked = false, pending?: string) => {
+			current.set(sample.ordinal, { key, size: sample.size, marked, pending });
 			const total = entry(key);
 			total.live += sample.size;
 			if (marked) total.marked += sample.size;
@@ -205,18 +219,16 @@ export class AllocationSampler {
 			} else if (place.innermost !== undefined) {
 				if (place.innermost !== TOOLING) add(sample, place.innermost, place.site);
 			} else {
-				// Placed once, when first seen: it keeps that key for as long as it lives.
+				// Placed once, when first seen: it keeps that key for as long as it lives. A marker's key
+				// counts from the second read that finds it alive (see Counted.pending).
 				const earlier = this.#previous.get(sample.ordinal);
-				if (earlier) add(sample, earlier.key, place.site, earlier.marked);
+				if (earlier?.pending) add(sample, earlier.pending, place.site, true);
+				else if (earlier) add(sample, earlier.key, place.site, earlier.marked);
 				else unplaced.push({ sample, site: place.site });
 			}
 		}
 		markers.sort((a, b) => a.ordinal - b.ordinal);
-		for (const { sample, site } of unplaced) {
-			const key = markerBefore(markers, sample.ordinal)?.key;
-			if (key) add(sample, key, site, true);
-			else add(sample, UNPLACED, site);
-		}
+		for (const { sample, site } of unplaced) add(sample, UNPLACED, site, false, markerBefore(markers, sample.ordinal)?.key ?? undefined);
 		for (const [ordinal, gone] of this.#previous) if (!current.has(ordinal)) entry(gone.key).turnover += gone.size;
 		this.#previous = current;
 		for (const total of totals.values()) {

@@ -89,8 +89,20 @@ export class RequestMarkers {
 	/** Requests per key whose marker opens a range of their own: what the read about to run can place. */
 	placedRequests(): Map<string, number> {
 		const counts = new Map<string, number>();
-		for (const { clean, key } of this.#open.values()) if (clean && typeof key === 'string') counts.set(key, (counts.get(key) ?? 0) + 1);
+		for (const marker of this.#open.values()) {
+			const key = this.#placeable(marker);
+			if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
+		}
 		return counts;
+	}
+
+	/**
+	 * The key a marker's range goes to, or null. Not the latest range before a read: what the last
+	 * request allocated may not have died yet (a response's last objects, a write in progress), and a
+	 * read comes right after the server went quiet.
+	 */
+	#placeable(marker: Marker): string | null {
+		return marker.clean && marker !== this.#latest && typeof marker.key === 'string' ? marker.key : null;
 	}
 
 	/**
@@ -102,8 +114,7 @@ export class RequestMarkers {
 		return (size) => {
 			// 8 bytes per element and a 16-byte header; 4 and 8 with pointer compression.
 			const marker = byLength.get((size - 16) / 8) ?? byLength.get((size - 8) / 4);
-			if (!marker) return undefined;
-			return marker.clean && typeof marker.key === 'string' ? marker.key : null;
+			return marker && this.#placeable(marker);
 		};
 	}
 

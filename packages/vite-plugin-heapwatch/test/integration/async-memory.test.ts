@@ -36,7 +36,7 @@ beforeAll(async () => {
 	server = await startDevServer();
 	// Browsing in a shuffled order, remote functions called by the page and over HTTP, and now and
 	// then a client that leaves a streamed response early.
-	for (let round = 0; round < 30; round++) {
+	for (let round = 0; round < 40; round++) {
 		for (const href of shuffle([...LEAKY, ...TWINS, ...CLEAN])) expect(await get(server.url, fresh(href))).toBe(200);
 		expect(await callRemote(REMOTE_FILES.leaky, fresh('{n}'))).toBe(200);
 		expect(await callRemote(REMOTE_FILES.clean, fresh('{n}'))).toBe(200);
@@ -53,7 +53,8 @@ describe('memory allocated on behalf of a request with no route file on its stac
 	it.each(LEAKY)('flags %s, with its own file', (href) => {
 		const r = route(idOf(href));
 		expect(r.verdict).toBe('leak');
-		expect(r.retainedBytesPerRequest).toBeGreaterThan(8 * 1024);
+		// Above the threshold (2 KB); markers place a part of each read's requests, one read late.
+		expect(r.retainedBytesPerRequest).toBeGreaterThan(2048);
 		expect(r.file).toMatch(/^src\/routes\/lab\/(remote-cache|kept-fetch)\/\[id\]\/\+(page\.server|server)\.ts$/);
 	});
 
@@ -73,10 +74,10 @@ describe('memory allocated on behalf of a request with no route file on its stac
 	it('gives a remote function called over HTTP a row of its own, with its file and verdict', () => {
 		const leaky = route(remoteId(REMOTE_FILES.leaky));
 		expect(leaky).toMatchObject({ verdict: 'leak', file: REMOTE_FILES.leaky });
-		expect(leaky.requests).toBe(30);
+		expect(leaky.requests).toBe(40);
 		expect(route(remoteId(REMOTE_FILES.clean))).toMatchObject({ verdict: 'ok', file: REMOTE_FILES.clean });
-		// The calls made while the pages rendered stayed with the pages: 30 requests each, not 60.
-		expect(route('/lab/remote-cache/[id]').requests).toBe(30);
+		// The calls made while the pages rendered stayed with the pages: 40 requests each, not 80.
+		expect(route('/lab/remote-cache/[id]').requests).toBe(40);
 	});
 
 	it('says so in the terminal for the remote function, by its id', () => {
