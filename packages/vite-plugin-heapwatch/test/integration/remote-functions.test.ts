@@ -25,12 +25,13 @@ async function check(...args: string[]) {
 
 describe('heapwatch check on a remote function', () => {
 	it('calls it over HTTP by its name and file, and reports its own row as leaking', async () => {
-		const { code, stdout, stderr } = await check('remote-cache/data.remote.ts#getReport', '--runs', '20', '--json');
+		// Markers place a remote row's requests after its first 15, one profile read late: 40 runs.
+		const { code, stdout, stderr } = await check('remote-cache/data.remote.ts#getReport', '--runs', '40', '--json');
 		expect(stderr).toBe('');
 		expect(code).toBe(1);
 		const [row] = JSON.parse(stdout).rows;
 		expect(row).toMatchObject({ route: `remote:${LEAKY}#getReport`, verdict: 'leak', status: 200, file: LEAKY });
-		expect(row.retainedBytesPerRequest).toBeGreaterThan(8 * 1024);
+		expect(row.retainedBytesPerRequest).toBeGreaterThan(2048);
 	});
 
 	it('exits 2 when the name is not unique, with the names to choose from', async () => {
