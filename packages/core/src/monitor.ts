@@ -14,6 +14,7 @@ import type { FindingReport, Report, RequestSummary, RouteReport, SourceLocation
 import { allocationSources } from './findings/allocation-sources.ts';
 import { SharedSources } from './findings/shared-sources.ts';
 import { monitorClosed, monitorStarted, processReport } from './process/monitors.ts';
+import { samplingIntervalHeld } from './process/sampling-profiler.ts';
 import { ownerPrefix, ScopeWatch } from './scope/scope-watch.ts';
 
 export interface MonitorOptions {
@@ -206,7 +207,8 @@ export class Monitor {
 		// Alone: nothing else in flight that counts (an open SSE stream or long poll does not, see in-flight.ts).
 		const alone = this.sampler.inFlight === 0;
 		// Marked before memory is read: its marker is not part of its own heap delta.
-		const marker = this.#markers.started(alone && !this.#governor.coarse && this.#allocations !== undefined);
+		// Not while a retainer capture runs: markers made between its snapshots would be the growth it reports.
+		const marker = this.#markers.started(alone && !this.#governor.coarse && this.#allocations !== undefined && !samplingIntervalHeld());
 		const context = this.#context(method, this.#readBefore(alone), this.#handles?.watch() ?? false);
 		if (marker !== undefined) context.marker = marker;
 		this.sampler.started(context);

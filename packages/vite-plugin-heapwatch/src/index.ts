@@ -123,8 +123,9 @@ function startMonitoring(
 		},
 		handles: {
 			root,
-			// Our own package, wherever it is installed or linked from (dist/index.mjs -> package root).
-			tooling: [path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..') + path.sep],
+			// Our own code (dist/, wherever the package is installed or linked from); not the package root,
+			// under which the test fixtures (Kit apps) live.
+			tooling: [path.dirname(fileURLToPath(import.meta.url)) + path.sep],
 			graceMs: options.handleGrace,
 			onVerdictChange(route) {
 				if (route.handleVerdict === 'leak') log.warn(formatHandleLeak(route));

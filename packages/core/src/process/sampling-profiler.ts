@@ -150,6 +150,11 @@ export function holdSamplingInterval(): () => void {
 	};
 }
 
+/** Whether a retainer capture holds the interval now: heapwatch allocates nothing of its own per request then. */
+export function samplingIntervalHeld(): boolean {
+	return holds > 0;
+}
+
 /** Whether V8's sampling heap profiler runs for heapwatch now. */
 export function allocationSamplingRunning(): boolean {
 	return running !== undefined;
