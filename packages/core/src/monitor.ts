@@ -35,6 +35,8 @@ export interface MonitorOptions {
 	classifyScript: ClassifyScript;
 	/** Mean bytes between two sampled allocations; smaller finds smaller leaks and costs more. */
 	allocationSamplingInterval: number;
+	/** Place allocations with no route file on their stack by request markers (request-markers.ts); off unless true. */
+	requestMarkers?: boolean;
 	/** Whether a script is the app's own code: allocation sites are named there. */
 	isAppCode?: IsAppCode;
 	/** Maps an allocation site (generated position) to the original file and line. */
@@ -161,7 +163,7 @@ export class Monitor {
 	#markers = new RequestMarkers();
 	/** At the latest sample, every route that took requests since the one before had an `ok` verdict. */
 	#settled = false;
-	/** Route requests since the governor last saw the rate, and when that was. */
+	/** Top-level route requests since the governor last saw the rate, and when that was. */
 	#load = { requests: 0, since: performance.now() };
 	/** The sampling interval changed since the last sample: the interval up to the next one is not comparable. */
 	#resampled = false;
@@ -208,7 +210,9 @@ export class Monitor {
 		const alone = this.sampler.inFlight === 0;
 		// Marked before memory is read: its marker is not part of its own heap delta.
 		// Not while a retainer capture runs: markers made between its snapshots would be the growth it reports.
-		const marker = this.#markers.started(alone && !this.#governor.coarse && this.#allocations !== undefined && !samplingIntervalHeld());
+		const marker = this.#markers.started(
+			this.#options.requestMarkers === true && alone && !this.#governor.coarse && this.#allocations !== undefined && !samplingIntervalHeld()
+		);
 		const context = this.#context(method, this.#readBefore(alone), this.#handles?.watch() ?? false);
 		if (marker !== undefined) context.marker = marker;
 		this.sampler.started(context);
@@ -244,6 +248,7 @@ export class Monitor {
 			if (route) {
 				const summary = this.#summarize(context, status, false, aborted);
 				this.#record(route.id, summary);
+				this.#countLoad();
 				const arrayBuffers = context.before?.arrayBuffers ?? null;
 				if (arrayBuffers !== null && summary.arrayBuffersDeltaBytes! >= BUFFER_CHECK_BYTES && context.sequence === this.#started) {
 					this.#measureBufferSurvivors(keyOf(route.id), arrayBuffers);
@@ -364,8 +369,6 @@ export class Monitor {
 		if (route.epochRequests <= this.#options.warmupRequests) this.#pendingWarm = true;
 		this.#pendingCounts.set(key, (this.#pendingCounts.get(key) ?? 0) + 1);
 		this.#sinceRead.set(key, (this.#sinceRead.get(key) ?? 0) + 1);
-		this.#load.requests++;
-		if (performance.now() - this.#load.since >= LOAD_CHECK_MS) this.#observeLoad();
 	}
 
 	/**
@@ -488,6 +491,12 @@ export class Monitor {
 			route.marked = { last: 0, added: 0 };
 		}
 		this.#shared.restartTrends();
+	}
+
+	/** A request (not an `event.fetch` sub-request: a page with three is one request of a person's) ended. */
+	#countLoad(): void {
+		this.#load.requests++;
+		if (performance.now() - this.#load.since >= LOAD_CHECK_MS) this.#observeLoad();
 	}
 
 	/**

@@ -101,6 +101,7 @@ function startMonitoring(
 		fileOf: (id) => table.find((entry) => entry.id === id)?.file ?? null,
 		classifyScript: createScriptClassifier(root),
 		allocationSamplingInterval: options.allocationSamplingInterval,
+		requestMarkers: options.attributeAsyncAllocations,
 		isAppCode: createAppCodeTest(root),
 		resolveSource: createSourceResolver(server, root),
 		onError,

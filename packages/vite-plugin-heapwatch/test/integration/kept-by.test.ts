@@ -13,7 +13,9 @@ const KEPT = [
 	['/lab/unbounded-20k/{n}', 'byId', 'Map', 'const byId'],
 	['/lab/visit-log/{n}', 'visits', 'Set', 'const visits'],
 	// A remote function's module, beside the page that calls it.
-	['/lab/remote-cache/{n}', 'reports', 'Map', 'const reports', 'src/routes/lab/remote-cache/data.remote.ts']
+	['/lab/remote-cache/{n}', 'reports', 'Map', 'const reports', 'src/routes/lab/remote-cache/data.remote.ts'],
+	// event.fetch bodies: built in undici, with no stack of the route's file, kept by the route's array.
+	['/lab/kept-fetch/{n}', 'bodies', 'Array', 'const bodies', 'src/routes/lab/kept-fetch/[id]/+server.ts']
 ] as const;
 /** Leaks kept where module scope does not show it (a Svelte store keeps its value in a closure). */
 const KEPT_ELSEWHERE = ['/lab/global-store/{n}'];

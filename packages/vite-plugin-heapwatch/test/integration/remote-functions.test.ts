@@ -12,7 +12,8 @@ const LEAKY = 'src/routes/lab/remote-cache/data.remote.ts';
 async function check(...args: string[]) {
 	const child = spawn(process.execPath, [cli, 'check', ...args], {
 		cwd: playgroundDir,
-		env: { ...process.env, NO_COLOR: '1' },
+		// The remote row's memory is placed by request markers: the experimental attributeAsyncAllocations.
+		env: { ...process.env, NO_COLOR: '1', HEAPWATCH_ASYNC_ALLOCATIONS: '1' },
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
 	let stdout = '';
