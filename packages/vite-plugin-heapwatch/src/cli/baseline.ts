@@ -24,6 +24,9 @@ export interface BaselineEntry {
 /** A finding against the baseline: accepted as known, worse than accepted, or new. */
 export type BaselineState = 'accepted' | 'worse' | 'new';
 
+/** Finding kinds heapwatch counts rather than estimates. */
+const COUNTED = new Set(['handles', 'kept-by']);
+
 const keyOf = (f: { route: string | null; kind: string; file: string | null }) => (f.route === null ? `${f.kind} ${f.file}` : `${f.kind} ${f.route}`);
 
 export function readBaseline(file: string): Baseline {
@@ -60,7 +63,8 @@ export function writeBaseline(file: string, result: CheckResult): Baseline {
 
 /**
  * Marks each finding accepted, worse or new, and finds the accepted ones that no longer reproduce:
- * entries of a route that this run found clean (a route not checked, or undecided, tells nothing).
+ * entries of a route that this run found clean, and counted ones (handles, kept-by) of a route that
+ * ran min-runs requests without them (a route not checked, or an estimate undecided, tells nothing).
  * Worse: the estimate's lower bound is more than one threshold above what was accepted.
  */
 export function compareWithBaseline(result: CheckResult, baseline: Baseline): { fixed: BaselineEntry[] } {
@@ -75,7 +79,14 @@ export function compareWithBaseline(result: CheckResult, baseline: Baseline): { 
 	for (const row of result.rows) for (const finding of row.findings) finding.baseline = stateOf(finding, row);
 	for (const finding of result.findings) finding.baseline = stateOf(finding, undefined);
 
-	const clean = new Set(result.rows.filter((r) => r.decision === 'clean').map((r) => r.route));
-	const fixed = baseline.findings.filter((entry) => entry.route !== null && clean.has(entry.route));
+	const rows = new Map(result.rows.map((r) => [r.route, r]));
+	const fixed = baseline.findings.filter((entry) => {
+		const row = entry.route === null ? undefined : rows.get(entry.route);
+		if (!row) return false;
+		if (row.decision === 'clean') return true;
+		// What heapwatch counts (handles left alive, a collection that grows) shows within the first batch:
+		// a route that ran min-runs requests without it no longer has it, whatever its estimate says.
+		return COUNTED.has(entry.kind) && row.runs >= result.rule.minRuns && !row.findings.some((f) => f.kind === entry.kind);
+	});
 	return { fixed };
 }

@@ -34,8 +34,12 @@ describe('heapwatch check --baseline', () => {
 
 	it('accepts the known leaks, fails on a new one, and reports a fixed one', { timeout: 300_000 }, async () => {
 		const baseline = JSON.parse(readFileSync(file, 'utf8')) as { version: 1; findings: Entry[] };
-		// As if /lab/singleton had leaked when the baseline was written: it is clean now.
-		baseline.findings.push({ route: '/lab/singleton', kind: 'heap', file: 'src/routes/lab/singleton/+page.server.ts', bytesPerRequest: 8192 });
+		// As if /lab/weakmap had kept its entries in a module-level Map when the baseline was written: that
+		// is counted, so it is fixed once the route ran min-runs requests without it. And as if /lab/singleton
+		// had kept memory: an estimate, fixed only if the route ends clean.
+		const counted: Entry = { route: '/lab/weakmap/[id]', kind: 'kept-by', file: 'src/routes/lab/weakmap/[id]/+page.server.ts', bytesPerRequest: null };
+		const estimated: Entry = { route: '/lab/singleton', kind: 'heap', file: 'src/routes/lab/singleton/+page.server.ts', bytesPerRequest: 8192 };
+		baseline.findings.push(counted, estimated);
 		writeFileSync(file, JSON.stringify(baseline));
 		// Without /lab/interval here: the timers it leaves keep allocating, and a clean route checked beside
 		// them can read as keeping memory (heapwatch's regression has no term for time). Two clean routes:
@@ -58,14 +62,24 @@ describe('heapwatch check --baseline', () => {
 		for (const finding of row('/lab/unbounded-cache/[id]').findings) expect([finding.kind, finding.baseline]).toEqual([finding.kind, 'accepted']);
 		expect(row('/lab/small-cache/[id]').decision).toBe('leak');
 		expect(row('/lab/small-cache/[id]').findings.map((f: { baseline: string }) => f.baseline)).toContain('new');
-		expect(row('/lab/singleton').decision).toBe('clean');
-		expect(result.fixed).toEqual([{ route: '/lab/singleton', kind: 'heap', file: 'src/routes/lab/singleton/+page.server.ts', bytesPerRequest: 8192 }]);
+		expect(row('/lab/singleton').decision).not.toBe('leak');
+		expect(result.fixed).toEqual(row('/lab/singleton').decision === 'clean' ? [counted, estimated] : [counted]);
 	});
 
 	it('says so in the table: only the new leak fails, the fixed one is named', async () => {
-		const { code, stdout } = await heapwatch('check', '/lab/unbounded-cache/{n}', '/lab/small-cache/{n}', '--runs', '20', '--baseline', file);
+		const { code, stdout } = await heapwatch(
+			'check',
+			'/lab/unbounded-cache/{n}',
+			'/lab/small-cache/{n}',
+			'/lab/weakmap/{n}',
+			'--runs',
+			'20',
+			'--baseline',
+			file
+		);
 		expect(code).toBe(1);
-		expect(stdout).toContain('1 of 2 leak: /lab/small-cache/[id]');
+		expect(stdout).toContain('1 of 3 leak: /lab/small-cache/[id]');
+		expect(stdout).toMatch(/^Fixed since the baseline: kept-by \/lab\/weakmap\/\[id\]\. Drop them with --update-baseline\.$/m);
 		expect(stdout).toMatch(/^kept-by \(accepted by the baseline\): \/lab\/unbounded-cache\/\[id\]/m);
 		expect(stdout).toMatch(/^kept-by \(new\): \/lab\/small-cache\/\[id\]/m);
 	});
