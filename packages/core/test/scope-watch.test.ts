@@ -36,7 +36,7 @@ describe('ScopeWatch', () => {
 		expect(route.watch.keptBy(route.owner)).toEqual([
 			{ name: 'cache', kind: 'Map', file: `src/routes${route.owner}/+page.server.ts`, line: 3, entriesPerRequest: 1, entries: 12, unbounded: true }
 		]);
-		expect(route.watch.verdictOf(route.owner, 'ok', 'ok', 20)).toBe('leak');		// Alone in growing, it is given the route's retained bytes per request.
+		expect(route.watch.verdictOf(route.owner, 'ok', 'ok', 20)).toBe('leak'); // Alone in growing, it is given the route's retained bytes per request.
 		expect(route.watch.keptBy(route.owner, 1234.4)[0].bytesPerRequest).toBe(1234);
 	});
 
