@@ -8,8 +8,17 @@ import { playgroundDir } from '../../../../scripts/lib/dev-server.ts';
 const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli/index.mjs');
 
 /** Runs `heapwatch ...` in the playground: its exit code and what it printed. */
-export async function heapwatch(...args: string[]) {
-	const child = spawn(process.execPath, [cli, ...args], { cwd: playgroundDir, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function heapwatch(...args: string[]) {
+	return heapwatchWithEnv({}, ...args);
+}
+
+/** The same, with environment variables for the CLI and the dev server it starts. */
+export async function heapwatchWithEnv(env: Record<string, string>, ...args: string[]) {
+	const child = spawn(process.execPath, [cli, ...args], {
+		cwd: playgroundDir,
+		env: { ...process.env, NO_COLOR: '1', ...env },
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
 	let stdout = '';
 	let stderr = '';
 	child.stdout.on('data', (chunk) => (stdout += chunk));

@@ -1,28 +1,11 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { playgroundDir } from '../../../../scripts/lib/dev-server.ts';
+import { heapwatchWithEnv } from './check-runner.ts';
 
 // `heapwatch check` aimed at a remote function by name (issue 13): the built CLI against the playground.
-const cli = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/cli/index.mjs');
 const LEAKY = 'src/routes/lab/remote-cache/data.remote.ts';
 
-async function check(...args: string[]) {
-	const child = spawn(process.execPath, [cli, 'check', ...args], {
-		cwd: playgroundDir,
-		// The remote row's memory is placed by request markers: the experimental attributeAsyncAllocations.
-		env: { ...process.env, NO_COLOR: '1', HEAPWATCH_ASYNC_ALLOCATIONS: '1' },
-		stdio: ['ignore', 'pipe', 'pipe']
-	});
-	let stdout = '';
-	let stderr = '';
-	child.stdout.on('data', (chunk) => (stdout += chunk));
-	child.stderr.on('data', (chunk) => (stderr += chunk));
-	const [code] = await once(child, 'exit');
-	return { code: code as number, stdout, stderr };
-}
+/** The remote row's memory is placed by request markers: the experimental attributeAsyncAllocations. */
+const check = (...args: string[]) => heapwatchWithEnv({ HEAPWATCH_ASYNC_ALLOCATIONS: '1' }, 'check', ...args);
 
 describe('heapwatch check on a remote function', () => {
 	it('calls it over HTTP by its name and file, and reports its own row as leaking', async () => {
