@@ -14,8 +14,10 @@ export interface TargetResult {
 	runs: number;
 	/** Requests abandoned or read slowly besides them (`--abort`). */
 	abandoned: number;
-	/** heapwatch's estimate after each batch that had one. */
+	/** heapwatch's estimate after each batch that had a new one. */
 	batches: BatchEstimate[];
+	/** The route's request count at the latest post-GC sample its estimate rests on (-1: none yet). */
+	estimatedAt: number;
 	decision: Decision;
 	/** The route as heapwatch reported it when the target was decided (or at the last batch). */
 	route: RouteReport | undefined;
@@ -61,7 +63,7 @@ export async function runCheck(
 			status = await send(base, target);
 			progress(++done, total, `warming up ${target.url}`);
 		}
-		results.push({ target, routeId, status, runs: 0, abandoned: 0, batches: [], decision: 'undecided', route: undefined });
+		results.push({ target, routeId, status, runs: 0, abandoned: 0, batches: [], estimatedAt: -1, decision: 'undecided', route: undefined });
 	}
 	let report = await fetchReport(base);
 	let active = results;
@@ -85,10 +87,14 @@ export async function runCheck(
 			result.route = route;
 			if (route && route.estimateRequests > 0 && typeof route.retainedStandardError === 'number') {
 				const batch = { bytesPerRequest: route.retainedBytesPerRequest, standardError: route.retainedStandardError };
-				// heapwatch keeps its last estimate when a window had too few samples for a new one: the same
-				// figures twice are one estimate, not two.
-				const previous = result.batches.at(-1);
-				if (previous?.bytesPerRequest !== batch.bytesPerRequest || previous.standardError !== batch.standardError) result.batches.push(batch);
+				// An estimate is new when a post-GC sample added a point to the route's trend since the last
+				// batch; otherwise heapwatch still shows its last one, which counts once. (Equal figures are not
+				// the test: a route that keeps nothing reads 0 ± the same error every time.)
+				const at = route.history.at(-1)?.requests ?? -1;
+				if (at !== result.estimatedAt) {
+					result.batches.push(batch);
+					result.estimatedAt = at;
+				}
 			}
 			const { decision, final } = decide({ pooled: pool(result.batches), runs: result.runs, flagged: flagged(route) }, rule);
 			result.decision = decision;
