@@ -146,7 +146,7 @@ function startMonitoring(
 		}
 	};
 	server.middlewares.use(createReportMiddleware(server.config.base, () => monitor.report()));
-	server.middlewares.use(createRetainersMiddleware(server, monitor, log));
+	server.middlewares.use(createRetainersMiddleware(server, monitor, log, (id) => table.some((entry) => entry.id === id)));
 	server.middlewares.use(createRequestMiddleware(monitor, routing, onError));
 	log.info(`measuring server memory per route: ${server.config.base}${REPORT_PATH}`);
 	overlay.log = log;

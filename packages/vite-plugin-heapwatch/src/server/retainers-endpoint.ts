@@ -5,7 +5,6 @@ import { fileURLToPath } from 'node:url';
 import type { Connect, ViteDevServer } from 'vite';
 import { loadedScriptUrls, snapshotCost, startRetainerCapture, type Monitor, type NamingOptions, type RetainerCapture } from '@heapwatch/core';
 import type { Log } from '../log.ts';
-import { readRouteTable } from '../routes/route-table.ts';
 import { createAppCodeTest, createSourceResolver } from '../routes/source-locations.ts';
 
 export const RETAINERS_PATH = '__heapwatch/retainers';
@@ -25,7 +24,8 @@ const SNAPSHOT_NAME = /^[\w.-]+\.heapsnapshot$/;
  * - `GET {base}__heapwatch/snapshots/<file>` downloads a snapshot for Chrome DevTools.
  * One capture at a time; a new one deletes the previous one's files. Snapshots never run unasked.
  */
-export function createRetainersMiddleware(server: ViteDevServer, monitor: Monitor, log: Log): Connect.NextHandleFunction {
+/** `isRoute`: whether src/routes defines a route id (the plugin's route table, kept current as files change). */
+export function createRetainersMiddleware(server: ViteDevServer, monitor: Monitor, log: Log, isRoute: (id: string) => boolean): Connect.NextHandleFunction {
 	const root = server.config.root;
 	const dir = path.join(root, '.heapwatch');
 	const base = server.config.base;
@@ -37,8 +37,7 @@ export function createRetainersMiddleware(server: ViteDevServer, monitor: Monito
 
 	const requestsOf = (route: string) => monitor.report().routes.find((entry) => entry.id === route)?.requests ?? 0;
 	/** A route heapwatch has seen or src/routes defines: a capture of anything else could never finish. */
-	const isKnownRoute = (route: string) =>
-		monitor.report().routes.some((entry) => entry.id === route) || readRouteTable(root).some((entry) => entry.id === route);
+	const isKnownRoute = (route: string) => monitor.report().routes.some((entry) => entry.id === route) || isRoute(route);
 	const naming = (): NamingOptions => {
 		const urls = loadedScriptUrls();
 		const resolve = createSourceResolver(server, root);
