@@ -2,7 +2,15 @@ import { memoryDeltasSince, readHeap, readMemory, type MemoryAtStart } from './h
 import { forceGc, forceMinorGc } from './heap/gc.ts';
 import { LoadGovernor } from './heap/load-governor.ts';
 import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
-import { AllocationSampler, UNPLACED, type AllocationSite, type ClassifyScript, type IsAppCode, type LiveBytes } from './heap/allocation-sampler.ts';
+import {
+	AllocationSampler,
+	UNPLACED,
+	type AllocationSite,
+	type ClassifyScript,
+	type IsAppCode,
+	type LiveBytes,
+	type MarkerWeightOfKey
+} from './heap/allocation-sampler.ts';
 import { RetentionEstimator, type RetentionEstimate } from './estimator/retention-estimator.ts';
 import { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend.ts';
 import { nextVerdict, type RouteEstimate } from './estimator/verdict.ts';
@@ -76,8 +84,6 @@ interface RouteState {
 	sources: SourceLocation[];
 	/** Sampled bytes of this route that appeared or died, summed over the epoch. */
 	turnover: number;
-	/** Its marker-placed live bytes at the latest read, and what scaling has added to them since the trend restarted. */
-	marked: { last: number; added: number };
 	estimate: RouteEstimate | undefined;
 	firstFlaggedAt: number | null;
 	last: RequestSummary | null;
@@ -350,7 +356,6 @@ export class Monitor {
 				trend: new LiveBytesTrend(),
 				sources: [],
 				turnover: 0,
-				marked: { last: 0, added: 0 },
 				estimate: undefined,
 				firstFlaggedAt: null,
 				last: null,
@@ -379,9 +384,7 @@ export class Monitor {
 	 * is measured. When and how often this runs is the sampler's GC budget (heap/gc-budget.ts).
 	 */
 	#collect(): Map<string, LiveBytes> | undefined {
-		const placed = this.#markers.placedRequests();
 		const live = this.#readLiveBytes();
-		if (live) this.#placeMarked(live, placed);
 		if (live) forceMinorGc();
 		else forceGc();
 		return live;
@@ -435,7 +438,12 @@ export class Monitor {
 				const bytes = live.get(key);
 				route.turnover += bytes?.turnover ?? 0;
 				if (route.epochRequests >= this.#options.warmupRequests && route.epochRequests > 0) {
-					route.trend.add({ requests: route.epochRequests, liveBytes: (bytes?.live ?? 0) + route.marked.added, turnover: route.turnover, sites: bytes?.sites });
+					route.trend.add({
+						requests: route.epochRequests,
+						liveBytes: (bytes?.live ?? 0) + (bytes?.extrapolated ?? 0),
+						turnover: route.turnover,
+						sites: bytes?.sites
+					});
 				}
 			}
 			try {
@@ -488,7 +496,6 @@ export class Monitor {
 		for (const route of this.#routes.values()) {
 			route.trend.clear();
 			route.turnover = 0;
-			route.marked = { last: 0, added: 0 };
 		}
 		this.#shared.restartTrends();
 	}
@@ -574,20 +581,20 @@ export class Monitor {
 	}
 
 	/**
-	 * Markers place what the requests that had one allocated; past MAX_OPEN markers between two reads
-	 * the others go unplaced. What a read newly places is scaled, once, by that read's requests over
-	 * its marked ones (at most MAX_MARKED_SCALE): a one-time chunk is scaled once and stays flat.
+	 * Markers place what the requests that had one allocated; the others (past MAX_OPEN markers between
+	 * two reads, requests that overlapped, the last one before the read) go unplaced. Each sample a
+	 * read places stands for that read's requests of its route over the marked ones (at most
+	 * MAX_MARKED_SCALE), for as long as it lives: weighted when it appears and when it dies alike, so
+	 * the slope comes from what stays, not from a ratio that changes between reads.
 	 */
-	#placeMarked(live: Map<string, LiveBytes>, placed: Map<string, number>): void {
-		for (const [key, route] of this.#routes) {
-			const marked = live.get(key)?.marked ?? 0;
-			const requests = this.#sinceRead.get(key) ?? 0;
-			const markedRequests = placed.get(key) ?? 0;
-			const scale = markedRequests > 0 ? Math.min(MAX_MARKED_SCALE, Math.max(1, requests / markedRequests)) : 1;
-			route.marked.added += (marked - route.marked.last) * (scale - 1);
-			route.marked.last = marked;
-		}
+	#markerWeights(): MarkerWeightOfKey {
+		const placed = this.#markers.placedRequests();
+		const requests = new Map(this.#sinceRead);
 		this.#sinceRead.clear();
+		return (key) => {
+			const marked = placed.get(key) ?? 0;
+			return marked > 0 ? Math.min(MAX_MARKED_SCALE, Math.max(1, (requests.get(key) ?? 0) / marked)) : 1;
+		};
 	}
 
 	#measureBufferSurvivors(key: string, arrayBuffersBefore: number): void {
@@ -599,7 +606,7 @@ export class Monitor {
 	#readLiveBytes(): Map<string, LiveBytes> | undefined {
 		if (!this.#allocations) return undefined;
 		try {
-			return this.#allocations.liveBytesByKey(this.#markers.keyOfSize());
+			return this.#allocations.liveBytesByKey(this.#markers.keyOfSize(), this.#markerWeights());
 		} catch (error) {
 			this.#options.onError(error);
 			return undefined;

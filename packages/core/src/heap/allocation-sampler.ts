@@ -25,7 +25,16 @@ export interface LiveBytes {
 	sites: Map<string, number>;
 	/** The part of `live` placed by request markers rather than by a route file on the stack. */
 	marked: number;
+	/**
+	 * What marker-placed samples stand for beyond their own bytes: each counts `weight - 1` more times,
+	 * the weight its first read gave it (see liveBytesByKey). Added when it is placed and taken away
+	 * when it dies, at that same weight, so a weight that changes from read to read makes no slope.
+	 */
+	extrapolated: number;
 }
+
+/** A key's weight at a read: how many requests each request its markers placed stands for. */
+export type MarkerWeightOfKey = (key: string) => number;
 
 /**
  * Where an allocation was made: the innermost function of the app's own code on its stack. V8's
@@ -60,6 +69,8 @@ interface Counted {
 	 * a keep-alive socket's buffers) seldom outlives two reads; what it keeps does. Until then: UNPLACED.
 	 */
 	pending?: string;
+	/** The weight its marker's read gave it (MarkerWeightOfKey); 1 unless placed by a marker. */
+	weight: number;
 }
 
 interface Place {
@@ -165,7 +176,7 @@ export class AllocationSampler {
 	 * Allocations with no route file on their stack go to the request whose marker precedes them
 	 * (see request/request-markers.ts), or to UNPLACED.
 	 */
-	liveBytesByKey(keyOfMarker?: MarkerKeyOfSize): Map<string, LiveBytes> {
+	liveBytesByKey(keyOfMarker?: MarkerKeyOfSize, weightOfKey?: MarkerWeightOfKey): Map<string, LiveBytes> {
 		const { profile } = this.#post('HeapProfiler.getSamplingProfile') as { profile: { head: ProfileNode; samples: Sample[] } };
 		if (this.#generation !== this.#profiler.generation) {
 			this.#generation = this.#profiler.generation;
@@ -194,16 +205,20 @@ export class AllocationSampler {
 		const totals = new Map<string, LiveBytes>();
 		const entry = (key: string) => {
 			let total = totals.get(key);
-			if (!total) totals.set(key, (total = { live: 0, turnover: 0, sites: new Map(), marked: 0 }));
+			if (!total) totals.set(key, (total = { live: 0, turnover: 0, sites: new Map(), marked: 0, extrapolated: 0 }));
 			return total;
 		};
 		const current = new Map<number, Counted>();
-		const add = (sample: Sample, key: string, site: string | undefined, marked = false, pending?: string) => {
-			current.set(sample.ordinal, { key, size: sample.size, marked, pending });
+		const add = (sample: Sample, key: string, site: string | undefined, marked = false, pending?: string, weight = 1) => {
+			current.set(sample.ordinal, { key, size: sample.size, marked, pending, weight });
 			const total = entry(key);
 			total.live += sample.size;
-			if (marked) total.marked += sample.size;
-			if (!this.#previous.has(sample.ordinal)) total.turnover += sample.size;
+			if (marked) {
+				total.marked += sample.size;
+				total.extrapolated += sample.size * (weight - 1);
+			}
+			// Counted when it comes to this key (a marked one from UNPLACED, at its second read) and when it dies.
+			if (this.#previous.get(sample.ordinal)?.key !== key) total.turnover += sample.size * (marked ? weight : 1);
 			if (site) total.sites.set(site, (total.sites.get(site) ?? 0) + sample.size);
 		};
 		const markers: { ordinal: number; key: string | null }[] = [];
@@ -222,14 +237,17 @@ export class AllocationSampler {
 				// Placed once, when first seen: it keeps that key for as long as it lives. A marker's key
 				// counts from the second read that finds it alive (see Counted.pending).
 				const earlier = this.#previous.get(sample.ordinal);
-				if (earlier?.pending) add(sample, earlier.pending, place.site, true);
-				else if (earlier) add(sample, earlier.key, place.site, earlier.marked);
+				if (earlier?.pending) add(sample, earlier.pending, place.site, true, undefined, earlier.weight);
+				else if (earlier) add(sample, earlier.key, place.site, earlier.marked, undefined, earlier.weight);
 				else unplaced.push({ sample, site: place.site });
 			}
 		}
 		markers.sort((a, b) => a.ordinal - b.ordinal);
-		for (const { sample, site } of unplaced) add(sample, UNPLACED, site, false, markerBefore(markers, sample.ordinal)?.key ?? undefined);
-		for (const [ordinal, gone] of this.#previous) if (!current.has(ordinal)) entry(gone.key).turnover += gone.size;
+		for (const { sample, site } of unplaced) {
+			const pending = markerBefore(markers, sample.ordinal)?.key ?? undefined;
+			add(sample, UNPLACED, site, false, pending, pending === undefined ? 1 : (weightOfKey?.(pending) ?? 1));
+		}
+		for (const [ordinal, gone] of this.#previous) if (!current.has(ordinal)) entry(gone.key).turnover += gone.size * (gone.marked ? gone.weight : 1);
 		this.#previous = current;
 		for (const total of totals.values()) {
 			if (total.sites.size > MAX_SITES_PER_KEY) {
