@@ -44,7 +44,8 @@ async function main(argv: string[]): Promise<number> {
 		}
 		if (args.updateBaseline && args.baseline) {
 			const written = writeBaseline(path.resolve(args.baseline), result);
-			process.stdout.write(`Baseline ${args.baseline} written: ${written.findings.length} finding${written.findings.length === 1 ? '' : 's'} accepted.\n`);
+			// On stderr: stdout is the report, which a reporter other than the table makes machine-readable.
+			process.stderr.write(`Baseline ${args.baseline} written: ${written.findings.length} finding${written.findings.length === 1 ? '' : 's'} accepted.\n`);
 			return 0;
 		}
 		return result.ok ? 0 : 1;

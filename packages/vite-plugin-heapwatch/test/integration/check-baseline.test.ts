@@ -17,10 +17,12 @@ interface Entry {
 describe('heapwatch check --baseline', () => {
 	const file = path.join(out, 'heapwatch-baseline.json');
 
-	it('--update-baseline writes the findings of the run and exits 0', async () => {
-		const { code, stdout } = await heapwatch('check', '/lab/unbounded-cache/{n}', '/lab/interval/{n}', '--baseline', file, '--update-baseline');
+	it('--update-baseline writes the findings of the run and exits 0, leaving stdout to the report', async () => {
+		const args = ['/lab/unbounded-cache/{n}', '/lab/interval/{n}', '--baseline', file, '--update-baseline', '--reporter', 'json'];
+		const { code, stdout, stderr } = await heapwatch('check', ...args);
 		expect(code).toBe(0);
-		expect(stdout).toMatch(/^Baseline .*heapwatch-baseline\.json written: \d+ findings accepted\.$/m);
+		expect(stderr).toMatch(/^Baseline .*heapwatch-baseline\.json written: \d+ findings accepted\.$/m);
+		expect(JSON.parse(stdout)).toHaveProperty('rows');
 		const baseline = JSON.parse(readFileSync(file, 'utf8')) as { version: number; findings: Entry[] };
 		expect(baseline.version).toBe(1);
 		expect(baseline.findings).toContainEqual({
