@@ -45,8 +45,8 @@ export function heapwatch(options?: HeapwatchOptions): Plugin[] {
 		{
 			name: 'heapwatch',
 			apply: 'serve',
-			// Read by `heapwatch check`, which finds the plugin in the user's resolved config.
-			api: { options: resolved },
+			// Used by `heapwatch check`, which finds the plugin in the user's resolved config.
+			api: { options: resolved, sampleFinelyUnderLoad: () => current?.sampleFinelyUnderLoad() } satisfies PluginApi,
 			configureServer(server) {
 				({ monitor: current, stop: stopMonitoring } = startMonitoring(server, resolved, hook, overlay));
 			},
@@ -65,6 +65,13 @@ export function heapwatch(options?: HeapwatchOptions): Plugin[] {
 		scopePlugin(),
 		...(resolved.overlay ? [overlayPlugin(resolved.overlay, overlay)] : [])
 	];
+}
+
+/** What the plugin offers `heapwatch check` (the CLI) through Vite's plugin `api`. */
+export interface PluginApi {
+	options: ResolvedOptions;
+	/** The check's own traffic must not make sampling coarse (Monitor#sampleFinelyUnderLoad). */
+	sampleFinelyUnderLoad(): void;
 }
 
 export default heapwatch;

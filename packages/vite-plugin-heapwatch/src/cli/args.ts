@@ -7,7 +7,7 @@ const REMOTE_NAME = /^(remote:)?([^#\s]+\.remote\.(js|ts)#)?[A-Za-z_$][\w$]*$/;
 /** A mistake in how the CLI was called or configured: exit code 2, the message, no stack. */
 export class UsageError extends Error {}
 
-/** Measured requests before a route can be called clean: two batches, so that their scatter is known. */
+/** Measured requests before a route can be called clean: two estimate windows, so that the trend has points to scatter. */
 export const DEFAULT_MIN_RUNS = 40;
 /** Measured requests before a route is left undecided. */
 export const DEFAULT_MAX_RUNS = 300;

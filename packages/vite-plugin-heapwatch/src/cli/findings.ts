@@ -1,6 +1,6 @@
 import type { FindingReport, RouteReport, SourceLocation } from '@heapwatch/core';
 import type { BaselineState } from './baseline.ts';
-import type { GateRule } from './decide.ts';
+import { MIN_POINTS, type GateRule } from './decide.ts';
 import type { CheckRow } from './results.ts';
 
 /**
@@ -73,13 +73,15 @@ export function findingsOfRoute(row: CheckRow, route: RouteRow | undefined, rule
 			line: row.file ? 1 : null,
 			bytesPerRequest: row.retainedBytesPerRequest,
 			message:
-				`${name} keeps ${estimateText(row)} per request after ${row.runs} requests: neither clearly above nor clearly below the ${size(rule.threshold)} threshold. ` +
+				(row.points < MIN_POINTS
+					? `${name} has no trend to decide on after ${row.runs} requests (it needs ${MIN_POINTS} post-GC samples, from one window into the measured requests). `
+					: `${name} keeps ${estimateText(row)} per request after ${row.runs} requests: neither clearly above nor clearly below the ${size(rule.threshold)} threshold. `) +
 				`Raise --max-runs (now ${rule.maxRuns}) to decide it, or pass --allow-undecided.`
 		});
 		return findings;
 	}
 	if (row.decision !== 'leak' || !route) return findings;
-	const memory = row.batches.length >= 2 && row.retainedBytesPerRequest - rule.z * (row.standardError ?? Infinity) > rule.threshold;
+	const memory = row.points >= MIN_POINTS && row.retainedBytesPerRequest - rule.z * (row.standardError ?? Infinity) > rule.threshold;
 	if (memory) {
 		const buffers = row.externalBytesPerRequest * 2 >= row.retainedBytesPerRequest && row.externalBytesPerRequest > 0;
 		const source = route.sources[0] ?? null;

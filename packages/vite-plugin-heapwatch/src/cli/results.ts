@@ -1,5 +1,5 @@
 import type { FindingReport, Report, RouteReport, SourceLocation } from '@heapwatch/core';
-import { pool, type BatchEstimate, type Decision, type GateRule } from './decide.ts';
+import type { Decision, GateRule } from './decide.ts';
 import type { TargetResult } from './run-check.ts';
 import { compareWithBaseline, type Baseline, type BaselineEntry } from './baseline.ts';
 import { fails, findingsOfRoute, findingOfShared, type GateFinding } from './findings.ts';
@@ -22,12 +22,12 @@ export interface CheckRow {
 	abandoned: number;
 	/** Requests heapwatch counted for the route, sub-requests and warm-up included. */
 	requests: number;
-	/** Mean of the batch estimates the decision rests on. */
+	/** The trend the decision rests on (trend.ts): bytes kept per request, Buffers included. */
 	retainedBytesPerRequest: number;
-	/** Its standard error; null when heapwatch gave no estimate with one. */
+	/** Its standard error; null when there was no trend yet. */
 	standardError: number | null;
-	/** heapwatch's estimate after each batch of requests, bytes per request and standard error. */
-	batches: BatchEstimate[];
+	/** Post-GC samples the trend rests on. */
+	points: number;
 	externalBytesPerRequest: number;
 	handles: number;
 	handlesPerRequest: number;
@@ -62,9 +62,8 @@ export function collectResults(results: TargetResult[], report: Report, rule: Ga
 	return result;
 }
 
-function rowOf({ target, routeId, status, runs, abandoned, batches, decision, route }: TargetResult, rule: GateRule): CheckRow {
+function rowOf({ target, routeId, status, runs, abandoned, estimate, decision, route }: TargetResult, rule: GateRule): CheckRow {
 	const verdict = liveVerdict(route);
-	const pooled = pool(batches);
 	// The line behind the answer: where the memory is allocated, else where lingering handles were created.
 	const topSource = route?.sources[0] ?? (route?.handleVerdict === 'leak' ? route.handleSites[0] : undefined) ?? null;
 	const row: CheckRow = {
@@ -77,9 +76,9 @@ function rowOf({ target, routeId, status, runs, abandoned, batches, decision, ro
 		runs,
 		abandoned,
 		requests: route?.requests ?? 0,
-		retainedBytesPerRequest: Math.round(pooled?.bytesPerRequest ?? route?.retainedBytesPerRequest ?? 0),
-		standardError: pooled ? Math.round(pooled.standardError) : null,
-		batches,
+		retainedBytesPerRequest: Math.round(estimate?.bytesPerRequest ?? route?.retainedBytesPerRequest ?? 0),
+		standardError: estimate && Number.isFinite(estimate.standardError) ? Math.round(estimate.standardError) : null,
+		points: estimate?.points ?? 0,
 		externalBytesPerRequest: Math.round(route?.externalBytesPerRequest ?? 0),
 		handles: route?.handles ?? 0,
 		handlesPerRequest: route?.handlesPerRequest ?? 0,

@@ -1,8 +1,9 @@
 import type { CheckRoute, ResolvedOptions } from '../options.ts';
 import type { Report, RouteReport } from '@heapwatch/core';
-import { decide, pool, type BatchEstimate, type Decision, type GateRule } from './decide.ts';
+import { decide, type Decision, type GateEstimate, type GateRule } from './decide.ts';
 import { flagged } from './findings.ts';
 import { fetchReport, send, sleep } from './traffic.ts';
+import { trendEstimate } from './trend.ts';
 
 export interface TargetResult {
 	target: CheckRoute;
@@ -14,10 +15,10 @@ export interface TargetResult {
 	runs: number;
 	/** Requests abandoned or read slowly besides them (`--abort`). */
 	abandoned: number;
-	/** heapwatch's estimate after each batch that had a new one. */
-	batches: BatchEstimate[];
-	/** The route's request count at the latest post-GC sample its estimate rests on (-1: none yet). */
-	estimatedAt: number;
+	/** The trend the decision rests on (trend.ts), after the latest batch. */
+	estimate: GateEstimate | undefined;
+	/** The route's request count (as its trend counts) from which its trend may start, and runs sent since. */
+	since: { requests: number; runs: number };
 	decision: Decision;
 	/** The route as heapwatch reported it when the target was decided (or at the last batch). */
 	route: RouteReport | undefined;
@@ -37,9 +38,10 @@ const PAUSE_MS = 100;
 const WARMUP = 10;
 
 /**
- * Warm-up, then batches of requests over every target still undecided, in turn. A batch is one
- * estimate window of the plugin (`window` requests), so that each batch's estimate rests on its own
- * requests; after each, the gate reads heapwatch's report and decides what it can (decide.ts).
+ * Warm-up, then batches of requests over every target still undecided, in turn (a batch is one
+ * estimate window of the plugin, `window` requests). After each, the gate reads heapwatch's report
+ * and decides what it can (decide.ts) from each route's trend over the recent half of its measured
+ * requests (at least one window): the early ones may still fill caches that stop growing (an LRU).
  */
 export async function runCheck(
 	base: string,
@@ -63,9 +65,25 @@ export async function runCheck(
 			status = await send(base, target);
 			progress(++done, total, `warming up ${target.url}`);
 		}
-		results.push({ target, routeId, status, runs: 0, abandoned: 0, batches: [], estimatedAt: -1, decision: 'undecided', route: undefined });
+		results.push({
+			target,
+			routeId,
+			status,
+			runs: 0,
+			abandoned: 0,
+			estimate: undefined,
+			since: { requests: 0, runs: 0 },
+			decision: 'undecided',
+			route: undefined
+		});
 	}
 	let report = await fetchReport(base);
+	// A trend starts one window into the measured requests: a bounded cache (an LRU of 16 entries) may
+	// still be filling over the first ones, and read as a leak there.
+	for (const result of results) {
+		const requests = report.routes.find((r) => r.id === result.routeId)?.requests ?? 0;
+		result.since = { requests: requests + options.window, runs: 0 };
+	}
 	let active = results;
 	while (active.length > 0) {
 		const size = Math.min(options.window, ...active.map((r) => rule.maxRuns - r.runs));
@@ -85,27 +103,27 @@ export async function runCheck(
 		for (const result of active) {
 			const route = report.routes.find((r) => r.id === result.routeId);
 			result.route = route;
-			if (route && route.estimateRequests > 0 && typeof route.retainedStandardError === 'number') {
-				const batch = { bytesPerRequest: route.retainedBytesPerRequest, standardError: route.retainedStandardError };
-				// An estimate is new when a post-GC sample added a point to the route's trend since the last
-				// batch; otherwise heapwatch still shows its last one, which counts once. (Equal figures are not
-				// the test: a route that keeps nothing reads 0 ± the same error every time.)
-				const at = route.history.at(-1)?.requests ?? -1;
-				if (at !== result.estimatedAt) {
-					result.batches.push(batch);
-					result.estimatedAt = at;
-				}
+			if (route) {
+				const newest = route.history.at(-1)?.requests ?? 0;
+				const span = Math.max(options.window, Math.floor((result.runs - result.since.runs) / 2));
+				// (Never below `since`: its points may be too few to decide on yet.)
+				result.estimate = trendEstimate(route, Math.max(result.since.requests, newest - span), report.sampling.allocationIntervalBytes);
 			}
-			const { decision, final } = decide({ pooled: pool(result.batches), runs: result.runs, flagged: flagged(route) }, rule);
+			const { decision, final } = decide({ estimate: result.estimate, runs: result.runs, flagged: flagged(route) }, rule);
 			result.decision = decision;
 			if (final) done += rule.maxRuns - result.runs;
 		}
 		const leaving = active.filter((r) => r.decision === 'leak');
 		active = active.filter((r) => r.decision === 'undecided' && r.runs < rule.maxRuns);
-		// A leak no longer fed changes what the heap does under the others: their earlier batches shared it
+		// A leak no longer fed changes what the heap does under the others: their earlier points shared it
 		// with that leak's growth (measured: clean routes stayed undecided at max-runs in 15 of 20 lab runs
-		// where the last leaks took 100-200 requests to decide). Their estimates start again from here.
-		if (leaving.length > 0) for (const result of active) result.batches = [];
+		// where the last leaks took 100-200 requests to decide). Their trends start again from here.
+		if (leaving.length > 0) {
+			for (const result of active) {
+				const newest = result.route?.history.at(-1)?.requests ?? 0;
+				result.since = { requests: newest, runs: result.runs };
+			}
+		}
 	}
 	return { results, report };
 }

@@ -1,5 +1,7 @@
+import { Console } from 'node:console';
 import path from 'node:path';
 import type { ViteDevServer } from 'vite';
+import type { PluginApi } from '../index.ts';
 import type { ResolvedOptions } from '../options.ts';
 import { UsageError } from './args.ts';
 import { loadAppVite } from './load-vite.ts';
@@ -17,11 +19,12 @@ export interface App {
  * CLI sends then run in the heap heapwatch measures, and the monitor is the one the plugin started.
  */
 export async function startApp(root: string, configFile: string | undefined, verbose: boolean): Promise<App> {
-	const { createServer } = await loadAppVite(root);
+	const { createServer, createLogger } = await loadAppVite(root);
 	const server = await createServer({
 		root,
 		configFile: configFile ? path.resolve(root, configFile) : undefined,
-		logLevel: verbose ? 'info' : 'error',
+		// stdout is the report's (JSON, JUnit or SARIF with --reporter): the server's own lines go to stderr.
+		customLogger: createLogger(verbose ? 'info' : 'error', { allowClearScreen: false, console: new Console(process.stderr) }),
 		clearScreen: false,
 		server: { host: '127.0.0.1', port: 0, strictPort: false, open: false }
 	});
@@ -34,6 +37,8 @@ export async function startApp(root: string, configFile: string | undefined, ver
 				`  import heapwatch from 'vite-plugin-heapwatch';\n  plugins: [sveltekit(), heapwatch()]`
 		);
 	}
+	const api = plugin.api as PluginApi;
+	api.sampleFinelyUnderLoad();
 	await server.listen();
 	const address = server.httpServer?.address();
 	if (!address || typeof address === 'string') {
@@ -43,7 +48,7 @@ export async function startApp(root: string, configFile: string | undefined, ver
 	return {
 		server,
 		url: `http://127.0.0.1:${address.port}${server.config.base.replace(/\/$/, '')}`,
-		options: (plugin.api as { options: ResolvedOptions }).options,
+		options: api.options,
 		close: () => server.close()
 	};
 }

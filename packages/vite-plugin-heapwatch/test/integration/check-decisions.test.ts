@@ -19,21 +19,21 @@ describe('heapwatch check decides leak, clean or undecided', () => {
 		for (const clean of ['/lab/weakmap/[id]', '/lab/singleton']) {
 			expect(rows[clean].decision, decisions).toBe('clean');
 			expect(rows[clean].runs).toBeGreaterThanOrEqual(40);
-			// Early: clean before the maximum, with the error bar below the threshold.
-			expect(rows[clean].runs).toBeLessThan(300);
+			// Early: long before the maximum (300), with the error bar below the threshold (40-60 on the lab).
+			expect(rows[clean].runs).toBeLessThanOrEqual(120);
 			expect(rows[clean].retainedBytesPerRequest + 2 * rows[clean].standardError!).toBeLessThan(2048);
 			expect(rows[clean].findings).toEqual([]);
 		}
 	});
 
 	it('exits 1 on an undecided route and says how to decide it; 0 with --allow-undecided', async () => {
-		// One batch (one estimate window, 20 requests) never decides on an estimate: its error cannot be checked against another's.
+		// One window of requests (20) never decides: a trend starts one window into the measured requests.
 		const strict = await heapwatch('check', '/lab/weakmap/{n}', '--runs', '20');
 		expect(strict.code).toBe(1);
-		expect(strict.stdout).toMatch(/^\/lab\/weakmap\/\[id\] +undecided +-?[\d.]+ K?B ± [\d.]+ K?B +20 +0 /m);
+		expect(strict.stdout).toMatch(/^\/lab\/weakmap\/\[id\] +undecided +no estimate +20 +0 /m);
 		expect(strict.stdout).toContain('Undecided after 20 requests: /lab/weakmap/[id]. Raise --max-runs to decide, or pass --allow-undecided.');
 		expect(strict.stdout).toMatch(
-			/^undecided: \/lab\/weakmap\/\[id\] keeps .* per request after 20 requests: neither clearly above nor clearly below the 2\.0 KB threshold\. Raise --max-runs \(now 20\)/m
+			/^undecided: \/lab\/weakmap\/\[id\] has no trend to decide on after 20 requests \(it needs 4 post-GC samples, from one window into the measured requests\)\. Raise --max-runs \(now 20\)/m
 		);
 
 		const allowed = await heapwatch('check', '/lab/weakmap/{n}', '--runs', '20', '--allow-undecided');

@@ -1,53 +1,66 @@
 import { describe, expect, it } from 'vitest';
-import { decide, pool, Z, type GateRule } from '../../src/cli/decide.ts';
+import type { RouteReport } from '@heapwatch/core';
+import { decide, Z, type GateRule } from '../../src/cli/decide.ts';
+import { trendEstimate } from '../../src/cli/trend.ts';
 
 const rule: GateRule = { threshold: 2048, z: Z, minRuns: 40, maxRuns: 300 };
-const pooled = (bytesPerRequest: number, standardError: number, batches = 2) => ({ bytesPerRequest, standardError, batches });
+const estimate = (bytesPerRequest: number, standardError: number, points = 4) => ({ bytesPerRequest, standardError, points });
+const KB = 1024;
+
+/** A route as heapwatch reports it, with the trend points the gate reads. */
+function routeWith(history: { requests: number; liveBytes: number }[], external = 0, retainedStandardError: number | null = null): RouteReport {
+	return { history, externalBytesPerRequest: external, retainedStandardError } as RouteReport;
+}
+
+describe('the trend the gate decides on (heapwatch check)', () => {
+	it('is the slope of live bytes over the requests from a point on, its error from the scatter', () => {
+		// 3 KB per request from request 20 on, with ±8 KB of noise; before that, a cache filling fast.
+		const history = [0, 10, 20, 30, 40, 50, 60].map((requests, i) => ({
+			requests,
+			liveBytes: requests < 20 ? requests * 50 * KB : 3 * KB * requests + (i % 2 ? 8 : -8) * KB
+		}));
+		const trend = trendEstimate(routeWith(history), 20, 16 * KB)!;
+		expect(trend.points).toBe(5);
+		expect(trend.bytesPerRequest).toBeCloseTo(3 * KB - (8 * KB * 2) / 1000, -2);
+		expect(trend.standardError).toBeGreaterThan(200);
+		expect(trend.standardError).toBeLessThan(KB);
+	});
+
+	it('never errs below one sampled allocation over its span, and has none on fewer than two points', () => {
+		const flat = [0, 20, 40, 60].map((requests) => ({ requests, liveBytes: 64 * KB }));
+		expect(trendEstimate(routeWith(flat), 0, 16 * KB)).toEqual({ bytesPerRequest: 0, standardError: (16 * KB) / 60, points: 4 });
+		expect(trendEstimate(routeWith(flat), 60, 16 * KB)).toBeUndefined();
+	});
+
+	it('adds the Buffers heapwatch estimates, with their error', () => {
+		const flat = [0, 20, 40, 60].map((requests) => ({ requests, liveBytes: 0 }));
+		const trend = trendEstimate(routeWith(flat, 5000, 800), 0, 16 * KB)!;
+		expect(trend.bytesPerRequest).toBe(5000);
+		expect(trend.standardError).toBeCloseTo(Math.hypot(800, (16 * KB) / 60), 6);
+	});
+});
 
 describe('the gate decision (heapwatch check)', () => {
-	it('pools batches by inverse variance; a batch heapwatch could not pin down weighs nothing', () => {
-		expect(pool([])).toBeUndefined();
-		expect(pool([{ bytesPerRequest: 1000, standardError: 400 }])).toEqual({ bytesPerRequest: 1000, standardError: 400, batches: 1 });
-		const agreeing = pool([
-			{ bytesPerRequest: 1000, standardError: 400 },
-			{ bytesPerRequest: 1200, standardError: 400 },
-			{ bytesPerRequest: 90_000, standardError: Infinity }
-		])!;
-		expect(agreeing.batches).toBe(2);
-		expect(agreeing.bytesPerRequest).toBeCloseTo(1100, 6);
-		expect(agreeing.standardError).toBeCloseTo(400 / Math.SQRT2, 6);
-	});
-
-	it('widens the error when batches disagree more than their errors say (Birge ratio)', () => {
-		// Weighted mean 2000; chi-square (2000/300)^2 * 2 = 88.9 on 1 degree of freedom: ratio 9.43.
-		const scattered = pool([
-			{ bytesPerRequest: 0, standardError: 300 },
-			{ bytesPerRequest: 4000, standardError: 300 }
-		])!;
-		expect(scattered.bytesPerRequest).toBeCloseTo(2000, 6);
-		expect(scattered.standardError).toBeCloseTo(2000, 6);
-	});
-
-	it('calls a leak when the lower bound is above the threshold, from the second batch on', () => {
-		expect(decide({ pooled: pooled(5000, 1000), runs: 40, flagged: false }, rule)).toEqual({ decision: 'leak', final: true });
-		expect(decide({ pooled: pooled(5000, 1000, 1), runs: 20, flagged: false }, rule)).toEqual({ decision: 'undecided', final: false });
-		expect(decide({ pooled: pooled(4000, 1000), runs: 40, flagged: false }, rule)).toEqual({ decision: 'undecided', final: false });
+	it('calls a leak when the lower bound is above the threshold, once the trend has four points', () => {
+		expect(decide({ estimate: estimate(5000, 1000), runs: 40, flagged: false }, rule)).toEqual({ decision: 'leak', final: true });
+		expect(decide({ estimate: estimate(5000, 1000, 3), runs: 20, flagged: false }, rule)).toEqual({ decision: 'undecided', final: false });
+		expect(decide({ estimate: estimate(4000, 1000), runs: 40, flagged: false }, rule)).toEqual({ decision: 'undecided', final: false });
 	});
 
 	it('calls a leak at once when heapwatch counts one (handles, an unbounded collection), whatever the estimate', () => {
-		expect(decide({ pooled: pooled(0, 10, 4), runs: 80, flagged: true }, rule).decision).toBe('leak');
-		expect(decide({ pooled: undefined, runs: 20, flagged: true }, rule).decision).toBe('leak');
+		expect(decide({ estimate: estimate(0, 10, 8), runs: 80, flagged: true }, rule).decision).toBe('leak');
+		expect(decide({ estimate: undefined, runs: 20, flagged: true }, rule).decision).toBe('leak');
 	});
 
 	it('calls clean only when the upper bound is below the threshold, after min-runs', () => {
-		expect(decide({ pooled: pooled(200, 500), runs: 20, flagged: false }, rule)).toEqual({ decision: 'undecided', final: false });
-		expect(decide({ pooled: pooled(200, 500), runs: 40, flagged: false }, rule)).toEqual({ decision: 'clean', final: true });
+		expect(decide({ estimate: estimate(200, 500), runs: 20, flagged: false }, rule)).toEqual({ decision: 'undecided', final: false });
+		expect(decide({ estimate: estimate(200, 500), runs: 40, flagged: false }, rule)).toEqual({ decision: 'clean', final: true });
 		// 200 + 2 * 1000 = 2200: not clearly below.
-		expect(decide({ pooled: pooled(200, 1000), runs: 40, flagged: false }, rule)).toEqual({ decision: 'undecided', final: false });
+		expect(decide({ estimate: estimate(200, 1000), runs: 40, flagged: false }, rule)).toEqual({ decision: 'undecided', final: false });
 	});
 
 	it('leaves a borderline estimate undecided at max-runs, never clean', () => {
-		expect(decide({ pooled: pooled(2400, 300, 15), runs: 300, flagged: false }, rule)).toEqual({ decision: 'undecided', final: true });
-		expect(decide({ pooled: undefined, runs: 300, flagged: false }, rule)).toEqual({ decision: 'undecided', final: true });
+		expect(decide({ estimate: estimate(2400, 300, 30), runs: 300, flagged: false }, rule)).toEqual({ decision: 'undecided', final: true });
+		expect(decide({ estimate: undefined, runs: 300, flagged: false }, rule)).toEqual({ decision: 'undecided', final: true });
 	});
 });
