@@ -9,6 +9,7 @@ import { createScriptClassifier } from './routes/classify-script.ts';
 import { createAppCodeTest, createSourceResolver } from './routes/source-locations.ts';
 import { installBridge, routeHookPlugin } from './server/route-hook.ts';
 import { createBridge, createRequestMiddleware } from './server/request-tracking.ts';
+import { createEndpointGuard } from './server/endpoint-guard.ts';
 import { createReportMiddleware, REPORT_PATH } from './server/report-endpoint.ts';
 import { createRetainersMiddleware } from './server/retainers-endpoint.ts';
 import {
@@ -152,6 +153,7 @@ function startMonitoring(
 			return matchRoute(table, pathname)?.id ?? null;
 		}
 	};
+	server.middlewares.use(createEndpointGuard(server, log));
 	server.middlewares.use(createReportMiddleware(server.config.base, () => monitor.report()));
 	server.middlewares.use(createRetainersMiddleware(server, monitor, log, (id) => table.some((entry) => entry.id === id)));
 	server.middlewares.use(createRequestMiddleware(monitor, routing, onError));

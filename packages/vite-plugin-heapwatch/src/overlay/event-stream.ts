@@ -1,5 +1,5 @@
 import type { Connect } from 'vite';
-import type { Access, Refusal } from './access.ts';
+import type { Access, Refusal } from '../server/access.ts';
 import type { Hub } from './client-hub.ts';
 
 export interface EventStreamOptions {

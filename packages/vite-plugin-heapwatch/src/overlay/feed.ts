@@ -3,7 +3,7 @@ import type { ViteDevServer } from 'vite';
 import { EVENTS_PATH, SOCKET_PATH, type Report } from '@heapwatch/core';
 import type { Log } from '../log.ts';
 import { attachWebSocket } from '../server/websocket.ts';
-import { createAccess, type Refusal } from './access.ts';
+import { createAccess, originPolicy, type Refusal } from '../server/access.ts';
 import { createHub } from './client-hub.ts';
 import { createEventStreamMiddleware } from './event-stream.ts';
 
@@ -17,16 +17,10 @@ export interface Feed {
 
 /** Serves the overlay's live data for one dev server; `close` when the server closes. */
 export function startOverlayFeed(server: ViteDevServer, log: Log, report: () => Report, onError: (error: unknown) => void): Feed {
-	const { base, server: serverConfig } = server.config;
+	const { base } = server.config;
 	const httpServer = server.httpServer;
-	const access = createAccess({
-		allowedHosts: serverConfig.allowedHosts,
-		allowMissingOrigin: !httpServer,
-		*extraOrigins() {
-			if (serverConfig.origin) yield serverConfig.origin;
-			if (server.resolvedUrls) yield* [...server.resolvedUrls.local, ...server.resolvedUrls.network];
-		}
-	});
+	// Event streams are same-origin GETs, which carry no Origin header.
+	const access = createAccess(originPolicy(server, !httpServer));
 	const hub = createHub({ report, onError });
 	const onRefused = (refusal: Refusal, req: IncomingMessage) => {
 		// A wrong token is usually a tab left open across a restart; a foreign Origin is worth a word.

@@ -2,6 +2,7 @@ import type { Connect } from 'vite';
 import type { ServerResponse } from 'node:http';
 import { requestStorage, type Monitor, type RequestContext } from '@heapwatch/core';
 import type { Bridge } from './route-hook.ts';
+import { OWN_PATH } from './endpoint-guard.ts';
 
 export interface Routing {
 	/** Whether Kit's route hook is in place; when it is not, routes are matched by URL. */
@@ -9,9 +10,6 @@ export interface Routing {
 	/** Fallback router: the route id for a pathname, null for 404, undefined when not a page. */
 	matchUrl(pathname: string): string | null | undefined;
 }
-
-/** `{base}__heapwatch/...`, before any query string. */
-const OWN_PATH = /^[^?]*\/__heapwatch\//;
 
 /**
  * The connect middleware that opens a request's measurement and closes it when the response ends.

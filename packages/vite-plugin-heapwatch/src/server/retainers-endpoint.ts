@@ -95,7 +95,6 @@ export function createRetainersMiddleware(server: ViteDevServer, monitor: Monito
 			if (capturePaths.has(url.pathname)) {
 				const route = url.searchParams.get('route');
 				if (req.method === 'POST') {
-					if (isCrossOrigin(req)) return json(res, 403, { error: 'Heap snapshots can only be started from the dev server’s own origin.' });
 					if (!route) return json(res, 400, { error: `Missing ?route=<route id>, e.g. POST ${base}${RETAINERS_PATH}?route=/blog/[slug]` });
 					if (!isKnownRoute(route)) {
 						return json(res, 404, { error: `No route ${JSON.stringify(route)} in src/routes. Use a route id as SvelteKit writes it, e.g. /blog/[slug].` });
@@ -139,20 +138,6 @@ export function createRetainersMiddleware(server: ViteDevServer, monitor: Monito
 		createReadStream(file)
 			.on('error', () => res.destroy())
 			.pipe(res);
-	}
-}
-
-/**
- * A page on another site can send a simple POST to localhost; the snapshots it would start pause the
- * server and land secrets (env, tokens) on disk. Browsers always send Origin with a cross-site POST.
- */
-function isCrossOrigin(req: Connect.IncomingMessage): boolean {
-	const origin = req.headers.origin;
-	if (!origin) return false;
-	try {
-		return new URL(origin).host !== req.headers.host;
-	} catch {
-		return true;
 	}
 }
 

@@ -3,7 +3,7 @@ import type { Http2SecureServer } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { MAX_CLIENT_MESSAGE_BYTES, parseClientMessage } from '@heapwatch/core';
-import type { Access, Refusal } from '../overlay/access.ts';
+import type { Access, Refusal } from './access.ts';
 import type { Hub } from '../overlay/client-hub.ts';
 
 export interface WebSocketOptions {

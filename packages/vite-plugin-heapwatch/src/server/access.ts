@@ -1,12 +1,15 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
+import type { ViteDevServer } from 'vite';
 
 /**
- * Who may read the overlay feed: a page that holds this process's token (it only reaches pages
- * through our virtual module, which Vite serves under its own host and CORS checks) and whose Origin
- * is the dev server itself. A websocket accepts any Origin by default: that hole was CVE-2025-24964
- * (vitest UI) and CVE-2025-24010 (Vite).
+ * Who may use heapwatch's endpoints. Every `/__heapwatch/` request must come from the dev server's own
+ * pages or from no page at all (curl, `heapwatch check`): a browser sends Origin (or Sec-Fetch-Site)
+ * with a request another site makes, and a page elsewhere could otherwise start heap snapshots or
+ * read what the app keeps. The overlay feed also needs this process's token (it only reaches pages
+ * through our virtual module, which Vite serves under its own host and CORS checks). A websocket
+ * accepts any Origin by default: that hole was CVE-2025-24964 (vitest UI) and CVE-2025-24010 (Vite).
  */
 export interface Access {
 	readonly token: string;
@@ -48,19 +51,39 @@ export interface AccessOptions {
 	allowMissingOrigin: boolean;
 }
 
+/** The origins that serve this dev server's pages, as Vite knows them. */
+export function originPolicy(server: ViteDevServer, allowMissingOrigin: boolean): AccessOptions {
+	const { origin, allowedHosts } = server.config.server;
+	return {
+		allowedHosts,
+		allowMissingOrigin,
+		*extraOrigins() {
+			if (origin) yield origin;
+			if (server.resolvedUrls) yield* [...server.resolvedUrls.local, ...server.resolvedUrls.network];
+		}
+	};
+}
+
+/** Why a request comes from a page that is not the dev server's own (or from no page, when that is not allowed); null when it may. */
+export function originRefusal(req: IncomingMessage, options: AccessOptions): Refusal | null {
+	const origin = req.headers.origin;
+	if (origin === undefined) {
+		const site = req.headers['sec-fetch-site'];
+		if (!options.allowMissingOrigin) return { kind: 'origin', detail: 'no Origin header' };
+		if (site !== undefined && site !== 'same-origin' && site !== 'none') return { kind: 'origin', detail: `a ${site} request` };
+	} else if (!originAllowed(origin, req.headers.host, options)) {
+		return { kind: 'origin', detail: `Origin ${origin}` };
+	}
+	return null;
+}
+
 export function createAccess(options: AccessOptions): Access {
 	const token = getToken();
 	return {
 		token,
 		refuse(req) {
-			const origin = req.headers.origin;
-			if (origin === undefined) {
-				const site = req.headers['sec-fetch-site'];
-				if (!options.allowMissingOrigin) return { kind: 'origin', detail: 'no Origin header' };
-				if (site !== undefined && site !== 'same-origin') return { kind: 'origin', detail: `a ${site} request` };
-			} else if (!originAllowed(origin, req.headers.host, options)) {
-				return { kind: 'origin', detail: `Origin ${origin}` };
-			}
+			const refusal = originRefusal(req, options);
+			if (refusal) return refusal;
 			const url = new URL(req.url ?? '/', 'http://localhost');
 			return tokenMatches(url.searchParams.get('token'), token) ? null : { kind: 'token', detail: 'missing or wrong token' };
 		}

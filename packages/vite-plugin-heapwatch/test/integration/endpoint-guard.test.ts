@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
+
+// Every /__heapwatch/ endpoint answers the dev server's own pages and tools that send no Origin
+// (curl, heapwatch check), and refuses what another site's page sends: a simple cross-site POST
+// would start heap snapshots, and nothing the app keeps should reach another origin.
+
+let server: DevServer;
+beforeAll(async () => {
+	server = await startDevServer();
+});
+afterAll(() => server?.stop());
+
+const capture = '/__heapwatch/retainers?route=' + encodeURIComponent('/lab/singleton');
+
+describe('the guard in front of heapwatch’s endpoints', () => {
+	it('answers tools that send no Origin and the dev server’s own pages', async () => {
+		expect((await fetch(server.url + '/__heapwatch/report.json')).status).toBe(200);
+		expect((await fetch(server.url + '/__heapwatch/report.json', { headers: { origin: server.url } })).status).toBe(200);
+		// A URL typed into the address bar.
+		expect((await fetch(server.url + '/__heapwatch/report.json', { headers: { 'sec-fetch-site': 'none' } })).status).toBe(200);
+	});
+
+	it('refuses another site’s page on every endpoint, starts nothing, and says so once in the terminal', async () => {
+		const evil = { origin: 'http://evil.example' };
+		for (const [path, method] of [
+			['/__heapwatch/report.json', 'GET'],
+			[capture, 'POST'],
+			[capture, 'GET'],
+			['/__heapwatch/snapshots/x.heapsnapshot', 'GET']
+		]) {
+			const response = await fetch(server.url + path, { method, headers: evil });
+			expect(response.status, `${method} ${path}`).toBe(403);
+			expect(response.headers.get('access-control-allow-origin')).toBeNull();
+			expect(((await response.json()) as { error: string }).error).toMatch(/only pages of this dev server/);
+		}
+		const crossSite = await fetch(server.url + '/__heapwatch/report.json', { headers: { 'sec-fetch-site': 'cross-site' } });
+		expect(crossSite.status).toBe(403);
+		// The refused POST started no capture.
+		expect((await fetch(server.url + capture)).status).toBe(404);
+		const warnings = server
+			.output()
+			.split('\n')
+			.filter((line) => line.includes('refused a request to') && line.includes('Origin http://evil.example'));
+		expect(warnings).toHaveLength(1);
+	});
+});
