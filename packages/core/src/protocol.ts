@@ -89,8 +89,12 @@ export interface RouteReport {
 	/** The route's own server file (+page.server, +server, +layout.server), relative to the app root. */
 	file: string | null;
 	last: RequestSummary | null;
-	/** The route's sampled live bytes at recent post-GC samples, oldest first (for a sparkline). */
-	history: { requests: number; liveBytes: number }[];
+	/**
+	 * The route's sampled live bytes at recent post-GC samples, oldest first: a sparkline, and the
+	 * trend `heapwatch check` decides on. `turnover`: sampled bytes that appeared or died so far (the
+	 * sampling noise of a change grows with it; see LiveBytesTrend).
+	 */
+	history: { requests: number; liveBytes: number; turnover: number }[];
 	/**
 	 * The module-scope collections of the route's own server file that grow with its requests, the
 	 * unbounded ones first: the variable that keeps what leaks. Empty when nothing at module scope

@@ -78,11 +78,11 @@ export class LiveBytesTrend {
 	}
 
 	/** The most recent points, oldest first. */
-	recent(count: number): { requests: number; liveBytes: number }[] {
-		const points: { requests: number; liveBytes: number }[] = [];
-		for (const { requests, liveBytes } of this.#points.newestFirst()) {
+	recent(count: number): { requests: number; liveBytes: number; turnover: number }[] {
+		const points: { requests: number; liveBytes: number; turnover: number }[] = [];
+		for (const { requests, liveBytes, turnover } of this.#points.newestFirst()) {
 			if (points.length === count) break;
-			points.push({ requests, liveBytes });
+			points.push({ requests, liveBytes, turnover });
 		}
 		return points.reverse();
 	}

@@ -8,8 +8,12 @@ const estimate = (bytesPerRequest: number, standardError: number, points = 4) =>
 const KB = 1024;
 
 /** A route as heapwatch reports it, with the trend points the gate reads. */
-function routeWith(history: { requests: number; liveBytes: number }[], external = 0, retainedStandardError: number | null = null): RouteReport {
-	return { history, externalBytesPerRequest: external, retainedStandardError } as RouteReport;
+function routeWith(
+	history: { requests: number; liveBytes: number; turnover?: number }[],
+	external = 0,
+	retainedStandardError: number | null = null
+): RouteReport {
+	return { history: history.map((p) => ({ turnover: 0, ...p })), externalBytesPerRequest: external, retainedStandardError } as RouteReport;
 }
 
 describe('the trend the gate decides on (heapwatch check)', () => {
@@ -24,6 +28,16 @@ describe('the trend the gate decides on (heapwatch check)', () => {
 		expect(trend.bytesPerRequest).toBeCloseTo(3 * KB - (8 * KB * 2) / 1000, -2);
 		expect(trend.standardError).toBeGreaterThan(200);
 		expect(trend.standardError).toBeLessThan(KB);
+	});
+
+	it('errs at least by the sampling noise of the bytes that came and went: an LRU replacing entries is a random walk', () => {
+		// A bounded cache: flat on average, but each replaced entry is a whole number of 16 KB samples.
+		const walk = [0, 10, 20, 30, 40].map((requests, i) => ({ requests, liveBytes: [400, 432, 448, 480, 512][i] * KB, turnover: requests * 40 * KB }));
+		const trend = trendEstimate(routeWith(walk), 0, 16 * KB)!;
+		expect(trend.bytesPerRequest).toBeGreaterThan(2.5 * KB);
+		// sqrt((1600 KB + 16 KB) * 16 KB) / 40 requests = ~4 KB: not a leak at two standard errors.
+		expect(trend.standardError).toBeCloseTo((Math.sqrt((1600 + 16) * 16) * KB) / 40, 0);
+		expect(decide({ estimate: trend, runs: 60, flagged: false }, rule).decision).toBe('undecided');
 	});
 
 	it('never errs below one sampled allocation over its span, and has none on fewer than two points', () => {
