@@ -57,9 +57,10 @@ export interface MonitorOptions {
 	/**
 	 * Watches the app's server modules at module scope (registered by an SSR transform): the
 	 * collections that keep what leaks, tiny leaks by entry count, state shared across requests.
-	 * `root`: the app root, files are reported relative to it. Omit to leave it off.
+	 * `root`: the app root, files are reported relative to it; `importersOf`: who imports a module
+	 * (see ScopeWatchOptions). Omit to leave it off.
 	 */
-	scope?: { root: string };
+	scope?: { root: string; importersOf?(file: string): Iterable<string> };
 	/** Tracks the timers and handles each request leaves alive (async_hooks); omit to leave it off. */
 	handles?: {
 		/** The app root: creation sites are reported relative to it. */
@@ -204,7 +205,8 @@ export class Monitor {
 		if (options.handles) this.#startHandleTracking(options.handles);
 		if (options.scope) {
 			const { classifyScript, onFindingChange, onError } = options;
-			this.#scope = new ScopeWatch({ root: options.scope.root, tooling: options.handles?.tooling ?? [], classifyScript, onFindingChange, onError });
+			const { root, importersOf } = options.scope;
+			this.#scope = new ScopeWatch({ root, importersOf, tooling: options.handles?.tooling ?? [], classifyScript, onFindingChange, onError });
 		}
 	}
 

@@ -104,3 +104,43 @@ describe('ScopeWatch', () => {
 		expect([...scopeRegistry().modules()].filter((m) => m.file === module.file)).toHaveLength(1);
 	});
 });
+
+describe('ScopeWatch, a #lib module', () => {
+	/** A src/lib module with a growing Map, imported by `importers` (a route file, or another #lib module, each with its importers). */
+	function libWith(importers: Record<string, string[]>) {
+		const file = `${ROOT}/src/lib/helper${files++}.ts`;
+		const cache = new Map<number, number>();
+		scopeRegistry().register(file, [['memo', 2, 'const', () => cache, -1, 0]], new Uint32Array(0));
+		const owners = new Map([
+			[`${ROOT}/src/routes/a/+page.server.ts`, '/a'],
+			[`${ROOT}/src/routes/b/+page.server.ts`, '/b']
+		]);
+		const watch = new ScopeWatch({
+			root: ROOT,
+			tooling: [],
+			classifyScript: (url) => owners.get(url),
+			importersOf: (module) => (module === file ? importers.self : (importers[module] ?? [])),
+			onError: (error) => expect.fail(String(error))
+		});
+		let requests = 0;
+		for (let i = 0; i < 12; i++) {
+			cache.set(++requests, requests);
+			watch.sample(() => requests, new Map([['/a', 1]]));
+		}
+		return watch;
+	}
+	const routeA = `${ROOT}/src/routes/a/+page.server.ts`;
+	const routeB = `${ROOT}/src/routes/b/+page.server.ts`;
+
+	it("belongs to the one route whose files import it, directly or through other modules: that route's keeper", () => {
+		const middle = `${ROOT}/src/lib/middle.ts`;
+		const watch = libWith({ self: [middle], [middle]: [routeA] });
+		expect(watch.keptBy('/a')).toMatchObject([{ name: 'memo', file: expect.stringMatching(/^src\/lib\/helper\d+\.ts$/), line: 2, unbounded: true }]);
+	});
+
+	it('belongs to no route when two routes import it: nothing tells whose requests grew it', () => {
+		const watch = libWith({ self: [routeA, routeB] });
+		expect(watch.keptBy('/a')).toEqual([]);
+		expect(watch.keptBy('/b')).toEqual([]);
+	});
+});

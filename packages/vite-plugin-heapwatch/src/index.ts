@@ -68,6 +68,13 @@ export function heapwatch(options?: HeapwatchOptions): Plugin[] {
 	];
 }
 
+/** The files that import `file` in the SSR module graph (no module: none). */
+function* importersOf(server: ViteDevServer, file: string): Iterable<string> {
+	for (const module of server.environments.ssr?.moduleGraph.getModulesByFile(file) ?? []) {
+		for (const importer of module.importers) if (importer.file) yield importer.file;
+	}
+}
+
 /** What the plugin offers `heapwatch check` (the CLI) through Vite's plugin `api`. */
 export interface PluginApi {
 	options: ResolvedOptions;
@@ -113,7 +120,7 @@ function startMonitoring(
 		isAppCode: createAppCodeTest(root),
 		resolveSource: createSourceResolver(server, root),
 		onError,
-		scope: { root },
+		scope: { root, importersOf: (file) => importersOf(server, file) },
 		onSamplingChange(interval, coarse) {
 			const kb = `${interval / 1024} KB`;
 			log.info(

@@ -16,6 +16,11 @@ export interface ScopeWatchOptions {
 	 * for code that runs under many routes, undefined for the rest (library modules of the app).
 	 */
 	classifyScript(url: string): string | undefined;
+	/**
+	 * The files that import a module (Vite's SSR module graph): a `#lib` module imported, directly or
+	 * through other app modules, by one route's files (or one hooks or layout file) alone is that one's.
+	 */
+	importersOf?(file: string): Iterable<string>;
 	/** A shared-state finding appeared (or went away after an edit). */
 	onFindingChange?(finding: FindingReport, previous: Verdict): void;
 	onError(error: unknown): void;
@@ -53,6 +58,9 @@ const MAX_ROUTES_SEEN = 2000;
 
 /** Guards our own memory: collections watched at once, all modules together. */
 const MAX_SERIES = 2000;
+
+/** Modules walked up the import graph to find who a `#lib` module belongs to: past this, to no one. */
+const MAX_IMPORTERS_WALKED = 200;
 
 /**
  * Watches the app's server modules at module scope, at post-GC samples (never per request): the
@@ -214,10 +222,35 @@ export class ScopeWatch {
 	/**
 	 * A route's own files, hooks and layouts as the allocation sampler classifies them; another module
 	 * under src/routes (a `*.remote.ts`, a helper beside `+page.server.ts`) belongs to the route its
-	 * folder holds when it holds exactly one that took requests. `#lib` modules belong to no route:
-	 * in interleaved traffic nothing at sample time tells which route's requests grew them.
+	 * folder holds when it holds exactly one that took requests. A `#lib` module belongs to the one
+	 * owner whose files import it (importersOf); one that many import belongs to none: in interleaved
+	 * traffic nothing at sample time tells which of their requests grew it.
 	 */
 	#ownerOf(file: string): string | undefined {
+		return this.#ownerInRoutes(file) ?? this.#soleImporter(file);
+	}
+
+	#soleImporter(file: string): string | undefined {
+		const importersOf = this.#options.importersOf;
+		if (!importersOf) return undefined;
+		let owner: string | undefined;
+		const seen = new Set([file]);
+		const queue = [file];
+		while (queue.length > 0) {
+			for (const importer of importersOf(queue.shift()!)) {
+				if (seen.has(importer)) continue;
+				if (seen.size >= MAX_IMPORTERS_WALKED) return undefined;
+				seen.add(importer);
+				const found = this.#ownerInRoutes(importer);
+				if (found === undefined) queue.push(importer);
+				else if (owner === undefined) owner = found;
+				else if (owner !== found) return undefined;
+			}
+		}
+		return owner;
+	}
+
+	#ownerInRoutes(file: string): string | undefined {
 		const owner = this.#options.classifyScript(file);
 		if (owner !== undefined) return owner;
 		const routes = path.join(this.#options.root, 'src', 'routes') + path.sep;

@@ -12,6 +12,8 @@ const KEPT = [
 	['/lab/buffer-cache/{n}', 'thumbnails', 'Map', 'const thumbnails'],
 	['/lab/unbounded-20k/{n}', 'byId', 'Map', 'const byId'],
 	['/lab/visit-log/{n}', 'visits', 'Set', 'const visits'],
+	// A #lib helper's memo: the module's one importer is this route's +page.server.ts.
+	['/lab/lib-cache/{n}', 'historyById', 'Map', 'const historyById', 'src/lib/lab/price-history.ts'],
 	// A remote function's module, beside the page that calls it.
 	['/lab/remote-cache/{n}', 'reports', 'Map', 'const reports', 'src/routes/lab/remote-cache/data.remote.ts'],
 	// event.fetch bodies: built in undici, with no stack of the route's file, kept by the route's array.

@@ -11,6 +11,12 @@ export interface LabEntry {
 export const lab: LabEntry[] = [
 	{ title: 'Unbounded module cache', href: '/lab/unbounded-cache/{n}', leaks: true, what: 'A module-level object keyed by params.id that only grows.' },
 	{ title: 'Small unbounded cache', href: '/lab/small-cache/{n}', leaks: true, what: 'The same mistake with small entries: about 4.5 KB per new id.' },
+	{
+		title: 'Cache in a #lib helper',
+		href: '/lab/lib-cache/{n}',
+		leaks: true,
+		what: 'A helper in src/lib memoizes every id it is asked for: the route leaks, its own file keeps nothing.'
+	},
 	{ title: 'Slow drip', href: '/lab/drip/{n}', leaks: true, what: 'A borderline leak: about 3 KB per new id, near the 2 KB threshold.' },
 	{ title: 'Map of promises', href: '/lab/promise-map/{n}', leaks: true, what: 'In-flight de-duplication that never deletes settled promises.' },
 	{ title: 'setInterval in load', href: '/lab/interval/{n}', leaks: 'handles', what: 'Starts a polling interval on every request and never clears it.' },
