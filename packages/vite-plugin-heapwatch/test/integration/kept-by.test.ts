@@ -1,5 +1,7 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { playgroundLineOf, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
+import { playgroundDir, playgroundLineOf, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
 import { fresh, get, report, sleep } from '../../../../scripts/lib/traffic.ts';
 import type { Report } from '../../src/index.ts';
 
@@ -91,6 +93,32 @@ describe('kept by: the module-scope variable that keeps what a route leaks', () 
 				`/lab/unbounded-cache/\\[id\\] retains ~[^\\n]*\\n  kept by Object "globalCache" \\(\\+1 entry per request, \\d+ now\\) at ${escape(file)}:${playgroundLineOf(file, 'const globalCache')}\\n  route file: ${escape(file)}\\n  allocated in makeRecords`
 			)
 		);
+	});
+
+	// Last: it edits a module, which starts every trend of this server over.
+	it('follows an edit of the module that keeps it: the new instance from its new line, the old one dropped', async () => {
+		const [href, name, kind, declaration, file] = KEPT.find(([href]) => href === '/lab/lib-cache/{n}')!;
+		const before = route(href).keptBy![0];
+		const line = playgroundLineOf(file!, declaration);
+		expect(before.line).toBe(line);
+		const onDisk = path.join(playgroundDir, file!);
+		const original = readFileSync(onDisk, 'utf8');
+		try {
+			writeFileSync(onDisk, `// edited by a test\n${original}`);
+			for (let i = 0; i < 30; i++) {
+				expect(await get(server.url, fresh(href))).toBe(200);
+				await sleep(120);
+			}
+			await sleep(1500);
+			const after = (await report(server.url)).routes.find((r) => r.id === idOf(href))!.keptBy!;
+			expect(after).toHaveLength(1);
+			expect(after[0]).toMatchObject({ name, kind, file, line: line + 1, unbounded: true });
+			// Counted on the new instance alone (Vite keeps the old one alive, never disposed).
+			expect(after[0].entries).toBeLessThanOrEqual(30);
+			expect(before.entries).toBeGreaterThan(30);
+		} finally {
+			writeFileSync(onDisk, original);
+		}
 	});
 
 	it('says so where nothing at module scope grows, and points to the retainer capture', () => {
