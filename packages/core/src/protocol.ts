@@ -107,8 +107,8 @@ export interface RouteReport {
 export interface KeptBy {
 	/** The top-level binding, with the path to a nested collection: `cache`, `state.visits`, `byUser[*]` (all its values). */
 	name: string;
-	/** `EventEmitter`: its entries are its listeners, all events together. */
-	kind: 'Map' | 'Set' | 'Array' | 'Object' | 'EventEmitter';
+	/** `EventEmitter`, `EventTarget`: its entries are its listeners, all events together. */
+	kind: 'Map' | 'Set' | 'Array' | 'Object' | 'EventEmitter' | 'EventTarget';
 	/** Relative to the app root. */
 	file: string;
 	/** The line of the binding's declaration. */

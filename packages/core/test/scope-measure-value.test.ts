@@ -20,6 +20,24 @@ describe('measureValue', () => {
 		expect(measureValue(emitter, 'updates')).toEqual([{ path: 'updates', kind: 'EventEmitter', entries: 3 }]);
 	});
 
+	it('counts the listeners of an EventTarget (a class of the app, an AbortSignal), all events together, and drops removed ones', () => {
+		class PriceFeed extends EventTarget {}
+		const feed = new PriceFeed();
+		const remove = () => {};
+		feed.addEventListener('tick', () => {});
+		feed.addEventListener('tick', remove);
+		feed.addEventListener('close', () => {});
+		expect(measureValue(feed, 'feed')).toEqual([{ path: 'feed', kind: 'EventTarget', entries: 3 }]);
+		feed.removeEventListener('tick', remove);
+		expect(measureValue(feed, 'feed')).toEqual([{ path: 'feed', kind: 'EventTarget', entries: 2 }]);
+		const signal = new AbortController().signal;
+		signal.addEventListener('abort', () => {});
+		expect(measureValue({ signal }, 'shutdown')).toEqual([
+			{ path: 'shutdown', kind: 'Object', entries: 1 },
+			{ path: 'shutdown.signal', kind: 'EventTarget', entries: 1 }
+		]);
+	});
+
 	it('finds collections nested in records by name, and the largest value of a collection as [*]', () => {
 		const state = {
 			visits: [1, 2],

@@ -8,8 +8,8 @@ export interface Measured {
 	 * entries are those of the largest among its first few values (a value that grows, not new values).
 	 */
 	path: string;
-	/** `EventEmitter`: its entries are its listeners, of all events. */
-	kind: 'Map' | 'Set' | 'Array' | 'Object' | 'EventEmitter';
+	/** `EventEmitter`, `EventTarget`: its entries are its listeners, of all events. */
+	kind: 'Map' | 'Set' | 'Array' | 'Object' | 'EventEmitter' | 'EventTarget';
 	entries: number;
 }
 
@@ -60,6 +60,8 @@ function visit(value: unknown, path: string, depth: number, out: Measured[]): vo
 		nested(values, path, depth, out);
 	} else if (kind === 'EventEmitter') {
 		out.push({ path, kind, entries: listenerCount(value as EventEmitter) });
+	} else if (kind === 'EventTarget') {
+		out.push({ path, kind, entries: targetListenerCount(value) });
 	} else if (kind === 'Object' || kind === 'instance') {
 		const keys = ownKeys(value);
 		if (kind === 'Object') out.push({ path, kind, entries: keys.length });
@@ -103,15 +105,16 @@ function kindOf(value: object): Measured['kind'] | 'instance' | undefined {
 	if (types.isWeakMap(value) || types.isWeakSet(value) || types.isPromise(value) || ArrayBuffer.isView(value)) return undefined;
 	const proto = prototypeOf(value);
 	if (proto === Object.prototype || proto === null) return 'Object';
-	if (isEmitter(proto)) return 'EventEmitter';
+	if (inherits(proto, EventEmitter.prototype)) return 'EventEmitter';
+	if (inherits(proto, EventTarget.prototype)) return 'EventTarget';
 	return 'instance';
 }
 
 /** Walks the prototype chain by hand: `instanceof` would run a Proxy's getPrototypeOf trap on the way. */
-function isEmitter(proto: object | null): boolean {
+function inherits(proto: object | null, ancestor: object): boolean {
 	for (let depth = 0; proto !== null && depth < 16; depth++) {
 		if (types.isProxy(proto)) return false;
-		if (proto === EventEmitter.prototype) return true;
+		if (proto === ancestor) return true;
 		proto = prototypeOf(proto) as object | null;
 	}
 	return false;
@@ -130,6 +133,25 @@ function firstValues(iterator: Iterator<unknown>, next: (this: Iterator<unknown>
 function dataProperty(object: object, key: PropertyKey): unknown {
 	const descriptor = describeOwn(object, key);
 	return descriptor && 'value' in descriptor ? descriptor.value : undefined;
+}
+
+/**
+ * Listeners of all events of a Node EventTarget (an AbortSignal, a BroadcastChannel, a class of the
+ * app's): Node keeps them in a Map under its own `kEvents` symbol, one entry per event type whose
+ * `size` counts that type's listeners (Node 20 and 24). Read as data, never through a method.
+ */
+function targetListenerCount(target: object): number {
+	const key = Object.getOwnPropertySymbols(target).find((symbol) => symbol.description === 'kEvents');
+	const events = key === undefined ? undefined : dataProperty(target, key);
+	if (events === null || typeof events !== 'object' || types.isProxy(events) || !types.isMap(events)) return 0;
+	let count = 0;
+	const byType = mapValues.call(events as Map<unknown, unknown>);
+	for (let result = mapIteratorNext.call(byType); !result.done; result = mapIteratorNext.call(byType)) {
+		const root = result.value;
+		const size = root !== null && typeof root === 'object' && !types.isProxy(root) ? dataProperty(root, 'size') : undefined;
+		if (typeof size === 'number') count += size;
+	}
+	return count;
 }
 
 /** Listeners of all events, read from the emitter's own `_events` record (no method of the app's is called). */
