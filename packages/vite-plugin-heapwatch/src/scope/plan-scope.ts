@@ -11,7 +11,8 @@ export interface ScopePlan {
 	bindings: PlannedBinding[];
 	/**
 	 * Properties of top-level bindings that functions set from their parameters (`session.user =
-	 * cookies.get('user')`): request data in one object for everyone. Each has a write counter.
+	 * cookies.get('user')`) and that code of a function reads back (or the binding is exported, or
+	 * read whole): request data in one object for everyone to see. Each has a write counter.
 	 */
 	properties: { name: string; binding: PlannedBinding; writeSlot: number }[];
 	/** Plain assignments (`x = ...`) to a watched `let` inside functions: each bumps the binding's write counter. */
@@ -46,12 +47,18 @@ const MAX_NODES = 200_000;
  */
 export function planScope(program: AstNode): ScopePlan {
 	const bindings: PlannedBinding[] = [];
+	/** Top-level names other modules can read: `export const`, `export { name }`. */
+	const exported = new Set<string>();
 	for (const statement of program.body as AstNode[]) {
+		if (statement.type === 'ExportNamedDeclaration' && !statement.source) {
+			for (const specifier of (statement.specifiers as AstNode[] | undefined) ?? []) exported.add((specifier.local as AstNode).name as string);
+		}
 		const declaration = statement.type === 'ExportNamedDeclaration' ? (statement.declaration as AstNode | null) : statement;
 		if (declaration?.type !== 'VariableDeclaration') continue;
 		for (const declarator of declaration.declarations as AstNode[]) {
 			const id = declarator.id as AstNode;
 			if (id.type !== 'Identifier') continue;
+			if (statement.type === 'ExportNamedDeclaration') exported.add(id.name as string);
 			bindings.push({
 				name: id.name as string,
 				declaration: declaration.kind as PlannedBinding['declaration'],
@@ -67,6 +74,11 @@ export function planScope(program: AstNode): ScopePlan {
 	const names = new Set(byName.keys());
 	const lets = new Set(bindings.filter((binding) => binding.declaration !== 'const').map((binding) => binding.name));
 	const properties = new Map<string, ScopePlan['properties'][number]>();
+	/** `binding.property` read in a function (not written), and bindings read whole there (`return session`). */
+	const readProperties = new Set<string>();
+	const readWhole = new Set<string>();
+	/** Nodes that are written, or that are the object of a member expression: not reads of a whole binding. */
+	const notReads = new WeakSet<AstNode>();
 	let nodes = 0;
 
 	const visit = (node: AstNode, shadowed: ReadonlySet<string>, params: ReadonlySet<string>, inFunction: boolean): void => {
@@ -80,8 +92,10 @@ export function planScope(program: AstNode): ScopePlan {
 			for (const child of children(node)) visit(child, inner, innerParams, true);
 			return;
 		}
+		if (inFunction) noteRead(node, shadowed);
 		if (inFunction && node.type === 'AssignmentExpression' && node.operator === '=') {
 			const left = node.left as AstNode;
+			notReads.add(left);
 			const right = node.right as AstNode;
 			const name = left.name as string;
 			if (left.type === 'Identifier' && lets.has(name) && !shadowed.has(name) && !mentions(right, name)) {
@@ -112,8 +126,32 @@ export function planScope(program: AstNode): ScopePlan {
 		}
 		for (const child of children(node)) visit(child, shadowed, params, inFunction);
 	};
+	/** A read of a watched binding's property, or of the binding whole, by code in a function. */
+	const noteRead = (node: AstNode, shadowed: ReadonlySet<string>): void => {
+		// A name in key position is not a reference: `other.session`, `{ session: 1 }`, a method `session()`.
+		if ((node.type === 'MemberExpression' || node.type === 'MethodDefinition' || node.type === 'PropertyDefinition') && !node.computed) {
+			notReads.add((node.type === 'MemberExpression' ? node.property : node.key) as AstNode);
+		}
+		if (node.type === 'Property' && !node.computed && !node.shorthand) notReads.add(node.key as AstNode);
+		if (node.type === 'MemberExpression') {
+			const object = node.object as AstNode;
+			if (object.type !== 'Identifier' || !names.has(object.name as string) || shadowed.has(object.name as string)) return;
+			notReads.add(object);
+			const property = node.property as AstNode;
+			if (!notReads.has(node) && !node.computed && property.type === 'Identifier') readProperties.add(`${object.name as string}.${property.name as string}`);
+		} else if (node.type === 'Identifier' && names.has(node.name as string) && !shadowed.has(node.name as string) && !notReads.has(node)) {
+			readWhole.add(node.name as string);
+		}
+	};
 	visit(program, new Set(), new Set(), false);
-	plan.properties = [...properties.values()];
+	// Written but never read back (a log, a last-seen record no one looks at): no one else sees it.
+	const dropped = new Set<number>();
+	for (const [key, property] of properties) {
+		const name = property.binding.name;
+		if (readProperties.has(key) || readWhole.has(name) || exported.has(name)) plan.properties.push(property);
+		else dropped.add(property.writeSlot);
+	}
+	plan.writes = plan.writes.filter((write) => !dropped.has(write.slot));
 	return plan;
 }
 

@@ -50,10 +50,23 @@ describe('planScope', () => {
 			'  config.enabled = !config.enabled;',
 			'  session.at = Date.now();',
 			'  session[params.id] = 1;',
+			'  return { user: session.user };',
 			'}'
 		].join('\n');
 		expect(written(code)).toEqual(["session.user = cookies.get('user') ?? params.id"]);
 		expect(plan(code).properties).toEqual([expect.objectContaining({ name: 'session.user', writeSlot: 0 })]);
+	});
+
+	it('counts such a property only when code reads it back, the object is read whole, or the module exports it', () => {
+		const load = (read: string) =>
+			['const session = {};', 'export async function load({ params }) {', '  session.user = params.id;', `  ${read}`, '}'].join('\n');
+		// Written and never read: a record no request looks at, not state another user sees.
+		expect(plan(load('return { ok: true, other: other.session, session: 1 };')).properties).toEqual([]);
+		expect(written(load('return 1;'))).toEqual([]);
+		expect(plan(load('return session.user.toUpperCase();')).properties.map((p) => p.name)).toEqual(['session.user']);
+		expect(plan(load('return { ...session };')).properties.map((p) => p.name)).toEqual(['session.user']);
+		const exported = ['export const session = {};', 'export function load({ params }) { session.user = params.id; }'].join('\n');
+		expect(plan(exported).properties.map((p) => p.name)).toEqual(['session.user']);
 	});
 
 	it('leaves assignments to a local of the same name alone', () => {
