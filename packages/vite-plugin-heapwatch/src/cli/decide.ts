@@ -2,13 +2,14 @@
  * The gate's decision for one target, from heapwatch's trend of the route's sampled live bytes. Pure:
  * the sequential loop (run-check.ts) feeds it, the unit tests too.
  *
- * The rule (README, "In CI"): the estimate `m` is the slope of the route's live bytes against its
- * request count over the recent half of the requests measured (trend.ts), and `se` its standard
- * error, from the scatter of the points around the line. A slope's error shrinks with the span of
- * requests it covers (as span^-1.5), so one long trend pins a route down far sooner than short
- * batches pooled (as batches^-0.5): a clean route whose last requests' objects are still alive at
- * some samples (±50 KB between points) stayed undecided after 300 requests pooled in batches of 20,
- * and is clean at 40 this way. With threshold `T`, once the trend has MIN_POINTS points:
+ * The rule (README, "In CI"): the estimate `m` is heapwatch's trend of the route's sampled live bytes
+ * against its request count over the recent half of the requests measured (trend.ts), and `se` its
+ * standard error: the points' scatter around the line, never below the sampling noise of the bytes that
+ * came and went. A slope's error shrinks with the span of requests it covers (as span^-1.5 while the
+ * scatter rules), so one long trend pins a route down far sooner than short batches pooled (as
+ * batches^-0.5): a clean route whose last requests' objects are still alive at some samples (±50 KB
+ * between points) stayed undecided after 300 requests pooled in batches of 20, and is clean at 40-60
+ * this way. With threshold `T`, once the trend has MIN_POINTS points:
  * - `leak`  when m - z·se > T (the lower bound is above the threshold), or at once when heapwatch
  *   counts what leaks (handles left alive, a module-scope collection that grows without bound);
  * - `clean` when m + z·se < T (the upper bound is below it), after at least `minRuns` requests;
