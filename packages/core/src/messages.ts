@@ -104,8 +104,11 @@ export interface ResyncMessage {
 
 export type ClientMessage = ResyncMessage;
 
+/** The requests that matched no route (404) are one bucket, with no route id: its key in maps. */
 const NOT_FOUND_KEY = '(404)';
 export const routeKey = (id: string | null): string => id ?? NOT_FOUND_KEY;
+/** How a route is named to a person, in the terminal and the overlay: the 404 bucket has no id. */
+export const routeLabel = (id: string | null): string => id ?? '404 (no route)';
 
 /**
  * Warnings are derived from the report: routes whose verdict or handleVerdict is `leak`, shared code

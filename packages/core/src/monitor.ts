@@ -16,6 +16,7 @@ import { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend
 import { nextVerdict, type RouteEstimate } from './estimator/verdict.ts';
 import { requestStorage, type RequestContext } from './request/request-context.ts';
 import { RequestMarkers } from './request/request-markers.ts';
+import { routeKey } from './messages.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import { HandleTracker, type HandlesOfRoute } from './handles/handle-tracker.ts';
 import type { FindingReport, Report, RequestSummary, RouteReport, SourceLocation, StaleHandleSite, Verdict } from './protocol.ts';
@@ -132,8 +133,6 @@ const HISTORY_LENGTH = 120;
 
 /** Route ids come from the file system, so this only guards against something odd upstream. */
 const MAX_ROUTES = 1000;
-const NOT_FOUND_KEY = '(404)';
-const keyOf = (id: string | null) => id ?? NOT_FOUND_KEY;
 const NO_HANDLES: HandlesOfRoute = { handles: 0, handleSites: [], handleVerdict: 'ok', handlesPerRequest: 0, handlesFlaggedAt: null };
 
 /**
@@ -253,15 +252,15 @@ export class Monitor {
 	end(context: RequestContext, status: number, aborted = false): void {
 		try {
 			const route = context.route ?? context.fallbackRoute;
-			this.#markers.ended(context.marker, route ? this.#markerKey(keyOf(route.id)) : null);
-			this.#handles?.requestEnded(context, route ? keyOf(route.id) : undefined);
+			this.#markers.ended(context.marker, route ? this.#markerKey(routeKey(route.id)) : null);
+			this.#handles?.requestEnded(context, route ? routeKey(route.id) : undefined);
 			if (route) {
 				const summary = this.#summarize(context, status, false, aborted);
 				this.#record(route.id, summary);
 				this.#countLoad();
 				const arrayBuffers = context.before?.arrayBuffers ?? null;
 				if (arrayBuffers !== null && summary.arrayBuffersDeltaBytes! >= BUFFER_CHECK_BYTES && context.sequence === this.#started) {
-					this.#measureBufferSurvivors(keyOf(route.id), arrayBuffers);
+					this.#measureBufferSurvivors(routeKey(route.id), arrayBuffers);
 				}
 			}
 		} finally {
@@ -273,7 +272,7 @@ export class Monitor {
 	/** The sub-request ended: counted for its own route, its memory measured once (in its interval). */
 	endSubRequest(id: string | null, context: RequestContext, status: number): void {
 		this.#record(id, this.#summarize(context, status, true, false));
-		this.#handles?.requestEnded(context, keyOf(id));
+		this.#handles?.requestEnded(context, routeKey(id));
 	}
 
 	/** Server code was edited: its modules are new instances, so measure anew (with warm-up). */
@@ -348,7 +347,7 @@ export class Monitor {
 	}
 
 	#record(id: string | null, summary: RequestSummary): void {
-		const key = keyOf(id);
+		const key = routeKey(id);
 		let route = this.#routes.get(key);
 		if (!route) {
 			if (this.#routes.size >= MAX_ROUTES) return;
@@ -637,14 +636,14 @@ export class Monitor {
 			estimateRequests: route.estimate?.requests ?? 0,
 			retainedStandardError: standardErrorOf(route.estimate),
 			firstFlaggedAt: route.firstFlaggedAt,
-			...(this.#handles?.describe(keyOf(route.id)) ?? NO_HANDLES),
+			...(this.#handles?.describe(routeKey(route.id)) ?? NO_HANDLES),
 			abortedRequests: route.aborted,
 			uncertain: route.verdict === 'ok' && (route.estimate?.bytesPerRequest ?? 0) >= this.#options.leakThreshold,
 			sources: route.sources,
 			file: this.#options.fileOf(route.id),
 			last: route.last,
 			history: route.trend.recent(60),
-			...(this.#scope && { keptBy: this.#scope.keptBy(keyOf(route.id), route.estimate?.bytesPerRequest) })
+			...(this.#scope && { keptBy: this.#scope.keptBy(routeKey(route.id), route.estimate?.bytesPerRequest) })
 		};
 	}
 }

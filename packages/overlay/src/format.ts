@@ -19,8 +19,7 @@ export function formatTime(at: number): string {
 	return new Date(at).toLocaleTimeString(undefined, { hour12: false });
 }
 
-/** How a route reads in the table: the 404 bucket has no id. */
-export const routeLabel = (id: string | null) => id ?? '(no route: 404)';
+export { routeLabel } from '#messages';
 
 /** Vite's `__open-in-editor` endpoint, with an absolute path so it works whatever the server's cwd. */
 export function editorUrl(base: string, root: string, file: string, line?: number): string {

@@ -1,7 +1,16 @@
-import { describeHandle, type FindingReport, type HandleSite, type KeptBy, type RouteReport, type SourceLocation, type StaleHandleSite } from '@heapwatch/core';
+import {
+	describeHandle,
+	routeLabel,
+	type FindingReport,
+	type HandleSite,
+	type KeptBy,
+	type RouteReport,
+	type SourceLocation,
+	type StaleHandleSite
+} from '@heapwatch/core';
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-const name = (route: RouteReport) => route.id ?? '404 (no route)';
+const name = (route: RouteReport) => routeLabel(route.id);
 
 /** The one warning a route gets when it turns `leak`: what, where, how much, what to do. */
 export function formatLeak(route: RouteReport): string {
