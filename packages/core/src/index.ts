@@ -38,3 +38,4 @@ export { readMemory } from './heap/memory.ts';
 export * from './retainers/index.ts';
 export { MajorGcs, type MajorGc } from './heap/major-gcs.ts';
 export { HandleTracker } from './handles/handle-tracker.ts';
+export { relativePath } from './paths.ts';

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { relativePath } from '../paths.ts';
 
 /** One frame of a formatted V8 stack: an absolute file (or `node:` id) and its 1-based line. */
 export interface Frame {
@@ -79,15 +80,13 @@ export function findCreationSite(frames: Frame[], filter: SiteFilter): CreationS
 		const normalized = file.split(path.sep).join('/');
 		if (!files.includes(normalized)) files.push(normalized);
 	}
-	if (site) return { file: relativeTo(filter.root, site.file), line: site.line, files };
-	if (library) return { file: relativeTo(filter.root, library.file).replace(PNPM_STORE, 'node_modules/'), line: library.line, files: [] };
+	if (site) return { file: relativePath(filter.root, site.file), line: site.line, files };
+	if (library) return { file: relativePath(filter.root, library.file).replace(PNPM_STORE, 'node_modules/'), line: library.line, files: [] };
 	return null;
 }
 
 /** pnpm's `node_modules/.pnpm/ioredis@5.6.1/node_modules/ioredis/…`, read as the `node_modules/ioredis/…` it links to. */
 const PNPM_STORE = /(?:^|.*\/)node_modules\/\.pnpm\/[^/]+\/node_modules\//;
-
-const relativeTo = (root: string, file: string) => path.relative(root, file).split(path.sep).join('/');
 
 /** Whether the code that called into Node (the first frame outside Node's internals) is the tooling's. */
 export function calledByTooling(frames: Frame[], filter: SiteFilter): boolean {

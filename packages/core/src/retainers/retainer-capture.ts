@@ -6,6 +6,7 @@ import { captureHeapSnapshot, snapshotCost } from './capture.ts';
 import { declarationLine } from './declaration-line.ts';
 import type { NamingOptions } from './retainer-path.ts';
 import { holdSamplingInterval } from '../process/sampling-profiler.ts';
+import { relativePath } from '../paths.ts';
 
 export type { CaptureState, RetainerCaptureStatus } from '../protocol.ts';
 
@@ -75,7 +76,7 @@ export function startRetainerCapture(options: RetainerCaptureOptions): RetainerC
 	};
 	const snapshot = (which: string) => {
 		const taken = captureHeapSnapshot(fileOf(which));
-		status.snapshots.push(path.relative(options.root, taken.file).split(path.sep).join('/'));
+		status.snapshots.push(relativePath(options.root, taken.file));
 		status.snapshotBytes.push(taken.bytes);
 		status.pauseMs.push(Math.round(taken.pauseMs));
 		return taken;

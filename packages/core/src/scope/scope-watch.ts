@@ -5,6 +5,7 @@ import { measureValue, type Measured } from './measure-value.ts';
 import { processListenerSites, watchProcessListeners } from './process-listeners.ts';
 import { scopeRegistry, type ModuleScope, type ScopeRegistry } from './scope-registry.ts';
 import { SharedState } from './shared-state.ts';
+import { relativePath } from '../paths.ts';
 
 export interface ScopeWatchOptions {
 	/** The app root: files are reported relative to it. */
@@ -255,7 +256,7 @@ export class ScopeWatch {
 		if (owner !== undefined) return owner;
 		const routes = path.join(this.#options.root, 'src', 'routes') + path.sep;
 		if (!file.startsWith(routes)) return undefined;
-		const prefix = '/' + path.relative(routes, path.dirname(file)).split(path.sep).join('/');
+		const prefix = '/' + relativePath(routes, path.dirname(file));
 		if (prefix === '/') return undefined;
 		let found: string | undefined;
 		for (const route of this.#routesSeen) {
@@ -273,7 +274,7 @@ export class ScopeWatch {
 	}
 
 	#relative(file: string): string {
-		return path.relative(this.#options.root, file).split(path.sep).join('/');
+		return relativePath(this.#options.root, file);
 	}
 }
 

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { INSTRUMENTATION, TOOLING } from '@heapwatch/core';
+import { INSTRUMENTATION, TOOLING, relativePath } from '@heapwatch/core';
 import { readInstrumentationGraph } from './instrumentation-graph.ts';
 
 const ROUTE_OWN_FILE = /^\+(page\.server|server|page)\.[^.]+$/;
@@ -58,7 +58,7 @@ export function createScriptClassifier(root: string, routesDir = 'src/routes', s
 	}
 
 	function relative(file: string) {
-		return path.relative(root, file).split(path.sep).join('/');
+		return relativePath(root, file);
 	}
 }
 

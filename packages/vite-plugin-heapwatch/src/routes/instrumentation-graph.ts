@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { relativePath } from '@heapwatch/core';
 
 /** What `src/instrumentation.server.*` loads: the app files it imports (transitively) and the packages they import. */
 export interface InstrumentationGraph {
@@ -44,7 +45,7 @@ export function readInstrumentationGraph(root: string, srcDir = 'src'): Instrume
 			else if (target?.package) packages.add(target.package);
 		}
 	}
-	return { file: path.relative(root, entry).split(path.sep).join('/'), appFiles, packages };
+	return { file: relativePath(root, entry), appFiles, packages };
 }
 
 function resolveSpecifier(

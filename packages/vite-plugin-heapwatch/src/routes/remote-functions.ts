@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { relativePath } from '@heapwatch/core';
 
 /** A remote function (`query`, `command`, `form`, `prerender` exported from a `*.remote.ts` file). */
 export interface RemoteFunctionEntry {
@@ -37,7 +38,7 @@ export function readRemoteFunctions(root: string, srcDir = 'src', appDir = '_app
 			if (entry.isDirectory()) {
 				if (!SKIPPED_DIRS.has(entry.name)) walk(full);
 			} else if (REMOTE_FILE.test(entry.name)) {
-				const file = path.relative(root, full).split(path.sep).join('/');
+				const file = relativePath(root, full);
 				for (const name of exportedNames(full)) {
 					entries.push({ id: remoteFunctionId(file, name), file, pattern: new RegExp(`/${escape(appDir)}/remote/${djb2(file)}/${escape(name)}(/|$)`) });
 				}

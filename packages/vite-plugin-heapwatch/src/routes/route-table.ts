@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { readRemoteFunctions } from './remote-functions.ts';
+import { relativePath } from '@heapwatch/core';
 
 /** A SvelteKit route as the file system defines it. */
 export interface RouteEntry {
@@ -33,7 +34,7 @@ export function readRouteTable(root: string, routesDir = 'src/routes'): RouteEnt
 		if (files.length > 0) {
 			const id = '/' + segments.join('/');
 			const main = FILE_PREFERENCE.map((p) => files.find((f) => f.startsWith(p + '.'))).find(Boolean);
-			const file = main ? path.relative(root, path.join(dir, main)).split(path.sep).join('/') : null;
+			const file = main ? relativePath(root, path.join(dir, main)) : null;
 			entries.push({ id, file, pattern: patternOf(segments) });
 		}
 		for (const n of names) if (n.isDirectory()) walk(path.join(dir, n.name), [...segments, n.name]);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import type { ViteDevServer } from 'vite';
 import type { AllocationSite, SourceLocation } from '@heapwatch/core';
+import { relativePath } from '@heapwatch/core';
 
 /**
  * Lines in V8's profiles count from the start of the function Vite's module runner evaluates: the
@@ -28,7 +29,7 @@ export function createAppCodeTest(root: string): (url: string) => boolean {
 export function createSourceResolver(server: ViteDevServer, root: string): (site: AllocationSite) => SourceLocation | undefined {
 	const offset = evaluatorLineOffset();
 	const maps = new WeakMap<object, TraceMap>();
-	const relative = (file: string) => path.relative(root, file).split(path.sep).join('/');
+	const relative = (file: string) => relativePath(root, file);
 	return (site) => {
 		const id = decodeURI(site.url.split('?')[0]);
 		const module = server.environments.ssr?.moduleGraph.getModuleById(site.url) ?? server.environments.ssr?.moduleGraph.getModuleById(id);

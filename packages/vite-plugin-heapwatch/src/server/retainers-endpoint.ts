@@ -3,7 +3,7 @@ import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connect, ViteDevServer } from 'vite';
-import { loadedScriptUrls, snapshotCost, startRetainerCapture, type Monitor, type NamingOptions, type RetainerCapture } from '@heapwatch/core';
+import { loadedScriptUrls, snapshotCost, startRetainerCapture, type Monitor, type NamingOptions, type RetainerCapture, relativePath } from '@heapwatch/core';
 import type { Log } from '../log.ts';
 import { createAppCodeTest, createSourceResolver } from '../routes/source-locations.ts';
 
@@ -42,7 +42,7 @@ export function createRetainersMiddleware(server: ViteDevServer, monitor: Monito
 		const urls = loadedScriptUrls();
 		const resolve = createSourceResolver(server, root);
 		const isApp = createAppCodeTest(root);
-		const relative = (file: string) => path.relative(root, file).split(path.sep).join('/');
+		const relative = (file: string) => relativePath(root, file);
 		return {
 			scriptUrl: (id) => urls.get(id),
 			isAppScript: (url) => isApp(url.split('?')[0]),

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { relativePath } from '@heapwatch/core';
 
 /**
  * heapwatch names files relative to the app root; CI systems (GitHub annotations, code scanning)
@@ -14,6 +15,6 @@ export function repoPaths(root: string): (file: string) => string {
 		}
 		if (path.dirname(dir) === dir) break;
 	}
-	const prefix = path.relative(repo, root).split(path.sep).join('/');
+	const prefix = relativePath(repo, root);
 	return (file) => (prefix && !file.startsWith('/') ? `${prefix}/${file}` : file);
 }
