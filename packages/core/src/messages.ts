@@ -8,6 +8,7 @@ import type { FindingReport, HandleSite, KeptBy, Report, RetainerCaptureStatus, 
 
 export type * from './protocol.ts';
 export { describeHandle } from './handles/describe-handle.ts';
+export { formatBytes } from './format-bytes.ts';
 
 /** Websocket path, after Vite's `base`. */
 export const SOCKET_PATH = '__heapwatch/ws';

@@ -1,19 +1,6 @@
 import type { RequestSummary } from '#messages';
 
-const UNITS = ['B', 'KB', 'MB', 'GB'];
-
-/** 1536 → "1.5 KB"; signed when asked, for deltas. */
-export function formatBytes(bytes: number, signed = false): string {
-	const sign = bytes < 0 ? '−' : signed && bytes > 0 ? '+' : '';
-	let value = Math.abs(bytes);
-	let unit = 0;
-	while (value >= 1024 && unit < UNITS.length - 1) {
-		value /= 1024;
-		unit++;
-	}
-	const digits = unit === 0 || value >= 100 ? 0 : 1;
-	return `${sign}${value.toFixed(digits)} ${UNITS[unit]}`;
-}
+export { formatBytes } from '#messages';
 
 export function formatTime(at: number): string {
 	return new Date(at).toLocaleTimeString(undefined, { hour12: false });

@@ -7,6 +7,7 @@ import { declarationLine } from './declaration-line.ts';
 import type { NamingOptions } from './retainer-path.ts';
 import { holdSamplingInterval } from '../process/sampling-profiler.ts';
 import { relativePath } from '../paths.ts';
+import { formatBytes } from '../format-bytes.ts';
 
 export type { CaptureState, RetainerCaptureStatus } from '../protocol.ts';
 
@@ -57,7 +58,7 @@ export function startRetainerCapture(options: RetainerCaptureOptions): RetainerC
 		variable: null,
 		message:
 			`Taking 2 heap snapshots around ${options.requests} requests to ${options.route}. Each pauses the dev server for ` +
-			`about ${seconds(cost.pauseMs)} and writes about ${megabytes(cost.fileBytes)}.`
+			`about ${seconds(cost.pauseMs)} and writes about ${formatBytes(cost.fileBytes, { digits: 0 })}.`
 	};
 	const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
 	const slug = options.route.replace(/[^\w-]+/g, '_').replace(/^_+|_+$/g, '') || 'root';
@@ -165,13 +166,11 @@ function lineOf(root: string, variable: { name: string; file: string | null }): 
 
 function describe(status: RetainerCaptureStatus): string {
 	const top = status.grown[0];
-	const growth = top ? `${top.count} new ${top.name} (${kilobytes(top.selfBytes)}) still alive` : 'nothing new still alive';
+	const growth = top ? `${top.count} new ${top.name} (${formatBytes(top.selfBytes)}) still alive` : 'nothing new still alive';
 	if (!status.variable) return `${growth}; no variable holds it.`;
 	const where = status.variable.file ? ` in ${status.variable.file}${status.variable.line ? `:${status.variable.line}` : ''}` : '';
 	return `${growth}, kept by \`${status.variable.name}\`${where}.`;
 }
 
 const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
-const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(0)} MB`;
-const kilobytes = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

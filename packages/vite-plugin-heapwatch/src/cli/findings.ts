@@ -1,4 +1,4 @@
-import type { FindingReport, RouteReport, SourceLocation } from '@heapwatch/core';
+import { formatBytes, type FindingReport, type RouteReport, type SourceLocation } from '@heapwatch/core';
 import type { BaselineState } from './baseline.ts';
 import { MIN_POINTS, type GateRule } from './decide.ts';
 import type { CheckRow } from './results.ts';
@@ -55,7 +55,7 @@ export interface GateFinding {
 /** Whether a finding fails the check: not when the baseline accepts it, nor an undecided target when allowed. */
 export const fails = (f: GateFinding, allowUndecided: boolean) => f.baseline !== 'accepted' && (f.kind !== 'undecided' || !allowUndecided);
 
-export const size = (bytes: number) => (Math.abs(bytes) < 1024 ? `${Math.round(bytes)} B` : `${(bytes / 1024).toFixed(1)} KB`);
+export const size = (bytes: number) => formatBytes(bytes);
 export const where = (s: SourceLocation | null) => (s ? `${s.file}:${s.line}${s.function ? ` (${s.function})` : ''}` : '-');
 export const estimateText = (row: Pick<CheckRow, 'retainedBytesPerRequest' | 'standardError'>) =>
 	row.standardError === null ? 'no estimate' : `${size(row.retainedBytesPerRequest)} ± ${size(row.standardError)}`;

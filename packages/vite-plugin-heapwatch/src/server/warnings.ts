@@ -1,5 +1,6 @@
 import {
 	describeHandle,
+	formatBytes,
 	routeLabel,
 	type FindingReport,
 	type HandleSite,
@@ -9,7 +10,6 @@ import {
 	type StaleHandleSite
 } from '@heapwatch/core';
 
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const name = (route: RouteReport) => routeLabel(route.id);
 
 /** The one warning a route gets when it turns `leak`: what, where, how much, what to do. */
@@ -19,15 +19,15 @@ export function formatLeak(route: RouteReport): string {
 	const byCount = keeper?.unbounded && route.retainedBytesPerRequest < 1024;
 	const lines = [
 		byCount
-			? `${name(route)} adds to a module-level ${keeper.kind} on every request and it never shrinks: a leak however small (~${kb(Math.max(0, route.retainedBytesPerRequest))} per request after GC).`
-			: `${name(route)} retains ~${kb(route.retainedBytesPerRequest)} per request (estimated over its last ${route.estimateRequests} requests, after GC).`
+			? `${name(route)} adds to a module-level ${keeper.kind} on every request and it never shrinks: a leak however small (~${formatBytes(Math.max(0, route.retainedBytesPerRequest))} per request after GC).`
+			: `${name(route)} retains ~${formatBytes(route.retainedBytesPerRequest)} per request (estimated over its last ${route.estimateRequests} requests, after GC).`
 	];
 	// The variable that keeps it comes first: that is where the fix goes; where it is built, after.
 	if (keeper) lines.push(keptByLine(keeper));
 	if (route.file) lines.push(`  route file: ${route.file}`);
 	if (route.sources[0]) lines.push(allocatedIn(route.sources[0]));
 	if (route.externalBytesPerRequest > route.retainedBytesPerRequest / 2) {
-		lines.push(`  Most of it is outside the JS heap (${kb(route.externalBytesPerRequest)}): Buffers or ArrayBuffers kept alive.`);
+		lines.push(`  Most of it is outside the JS heap (${formatBytes(route.externalBytesPerRequest)}): Buffers or ArrayBuffers kept alive.`);
 	}
 	if (keeper) lines.push('  Bound it (evict old entries, remove listeners) or key it by something that does not grow with traffic.');
 	else if (route.keptBy)
@@ -49,7 +49,7 @@ export function keptByLine(keeper: KeptBy): string {
 
 function allocatedIn(source: SourceLocation): string {
 	const where = source.function ? `${source.function}, ${source.file}:${source.line}` : `${source.file}:${source.line}`;
-	return `  allocated in ${where}${source.bytesPerRequest ? ` (~${kb(source.bytesPerRequest)} per request)` : ''}`;
+	return `  allocated in ${where}${source.bytesPerRequest ? ` (~${formatBytes(source.bytesPerRequest)} per request)` : ''}`;
 }
 
 const SHARED_RUNS_UNDER = {
@@ -63,7 +63,7 @@ const SHARED_RUNS_UNDER = {
 export function formatFinding(finding: FindingReport): string {
 	if (finding.kind === 'shared-state') return formatSharedState(finding);
 	const lines = [
-		`${finding.file} retains ~${kb(finding.retainedBytesPerRequest)} per request, on ${SHARED_RUNS_UNDER[finding.kind]} (estimated over the last ${finding.estimateRequests} requests, after GC).`
+		`${finding.file} retains ~${formatBytes(finding.retainedBytesPerRequest)} per request, on ${SHARED_RUNS_UNDER[finding.kind]} (estimated over the last ${finding.estimateRequests} requests, after GC).`
 	];
 	if (finding.keptBy?.[0]) lines.push(keptByLine(finding.keptBy[0]));
 	if (finding.sources[0]) lines.push(allocatedIn(finding.sources[0]));
@@ -84,11 +84,11 @@ export function formatSharedState(finding: FindingReport): string {
 
 export function formatFindingCleared(finding: FindingReport): string {
 	if (finding.kind === 'shared-state') return `"${finding.binding?.name}" in ${finding.file} was replaced by an edit: no longer watched as shared state.`;
-	return `${finding.file} no longer grows: ~${kb(finding.retainedBytesPerRequest)} per request over the last ${finding.estimateRequests} requests.`;
+	return `${finding.file} no longer grows: ~${formatBytes(finding.retainedBytesPerRequest)} per request over the last ${finding.estimateRequests} requests.`;
 }
 
 export function formatCleared(route: RouteReport): string {
-	return `${name(route)} no longer grows: ~${kb(route.retainedBytesPerRequest)} per request over its last ${route.estimateRequests} requests.`;
+	return `${name(route)} no longer grows: ~${formatBytes(route.retainedBytesPerRequest)} per request over its last ${route.estimateRequests} requests.`;
 }
 
 /** A site in node_modules: the library opened it in a callback of its own, with no app line on the stack (see findCreationSite). */

@@ -1,3 +1,4 @@
+import { formatBytes } from '@heapwatch/core';
 import { measureLeak, type Measured, type MeasureOptions } from './measure-leak.ts';
 
 export interface ToLeakOptions extends MeasureOptions {
@@ -21,8 +22,6 @@ interface MatcherContext {
 	isNot: boolean;
 }
 
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-
 /** For `expect.extend({ toLeak })`: `await expect((run) => load(run)).not.toLeak({ runs: 50 })`. */
 export async function toLeak(this: MatcherContext, received: unknown, options: ToLeakOptions = {}) {
 	if (typeof received !== 'function') {
@@ -31,13 +30,13 @@ export async function toLeak(this: MatcherContext, received: unknown, options: T
 	const threshold = options.threshold ?? 1024;
 	const measured = await measureLeak(received as Measured, options);
 	const pass = measured.bytesPerRun > threshold;
-	const kept = `it kept ~${kb(measured.bytesPerRun)} per call over ${measured.runs} calls, after GC (heap ${kb(measured.heapBytesPerRun)}, outside the heap ${kb(measured.externalBytesPerRun)})`;
+	const kept = `it kept ~${formatBytes(measured.bytesPerRun)} per call over ${measured.runs} calls, after GC (heap ${formatBytes(measured.heapBytesPerRun)}, outside the heap ${formatBytes(measured.externalBytesPerRun)})`;
 	return {
 		pass,
 		message: () =>
 			pass
-				? `expected the function not to leak, but ${kept}; the threshold is ${kb(threshold)}. Look for a module-level cache, array, Map or listener it adds to.`
-				: `expected the function to leak more than ${kb(threshold)} per call, but ${kept}`,
+				? `expected the function not to leak, but ${kept}; the threshold is ${formatBytes(threshold)}. Look for a module-level cache, array, Map or listener it adds to.`
+				: `expected the function to leak more than ${formatBytes(threshold)} per call, but ${kept}`,
 		actual: measured.bytesPerRun,
 		expected: threshold
 	};
