@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Plugin, ViteDevServer } from 'vite';
 import { fileURLToPath } from 'node:url';
-import { formatBytes, Monitor, replacedFiles } from '@heapwatch/core';
+import { formatBytes, Monitor, REPORT_PATH, replacedFiles } from '@heapwatch/core';
 import { createLog, type Log } from './log.ts';
 import { resolveOptions, routeMatcher, type HeapwatchOptions, type ResolvedOptions } from './options.ts';
 import { matchRemoteFunction, matchRoute, readRouteTable, type RouteEntry } from './routes/route-table.ts';
@@ -10,7 +10,7 @@ import { createAppCodeTest, createSourceResolver } from './routes/source-locatio
 import { installBridge, routeHookPlugin } from './server/route-hook.ts';
 import { createBridge, createRequestMiddleware } from './server/request-tracking.ts';
 import { createEndpointGuard } from './server/endpoint-guard.ts';
-import { createReportMiddleware, REPORT_PATH } from './server/report-endpoint.ts';
+import { createReportMiddleware } from './server/report-endpoint.ts';
 import { createRetainersMiddleware } from './server/retainers-endpoint.ts';
 import {
 	formatCleared,

@@ -1,4 +1,4 @@
-import type { Report } from '@heapwatch/core';
+import { REPORT_PATH, type Report } from '@heapwatch/core';
 import type { CheckRoute } from '../options.ts';
 import { REMOTE_ARG, remoteArg } from '../routes/remote-functions.ts';
 
@@ -31,8 +31,8 @@ export async function send(base: string, target: CheckRoute): Promise<number> {
 }
 
 export async function fetchReport(base: string): Promise<Report> {
-	const response = await fetch(`${base}/__heapwatch/report.json`);
-	if (!response.ok) throw new Error(`GET ${base}/__heapwatch/report.json answered ${response.status}`);
+	const response = await fetch(`${base}/${REPORT_PATH}`);
+	if (!response.ok) throw new Error(`GET ${base}/${REPORT_PATH} answered ${response.status}`);
 	return (await response.json()) as Report;
 }
 

@@ -1,9 +1,10 @@
 import type { Connect, ViteDevServer } from 'vite';
+import { OWN_PREFIX } from '@heapwatch/core';
 import type { Log } from '../log.ts';
 import { originPolicy, originRefusal } from './access.ts';
 
 /** `{base}__heapwatch/...`, before any query string: every endpoint of ours. */
-export const OWN_PATH = /^[^?]*\/__heapwatch\//;
+export const OWN_PATH = new RegExp(`^[^?]*/${OWN_PREFIX}`);
 
 /**
  * One guard in front of every `/__heapwatch/` endpoint (report.json, retainer captures, snapshot

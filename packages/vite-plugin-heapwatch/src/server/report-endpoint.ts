@@ -1,7 +1,5 @@
 import type { Connect } from 'vite';
-import type { Report } from '@heapwatch/core';
-
-export const REPORT_PATH = '__heapwatch/report.json';
+import { REPORT_PATH, type Report } from '@heapwatch/core';
 
 /** `GET {base}__heapwatch/report.json`: the current state of every route, as JSON. */
 export function createReportMiddleware(base: string, report: () => Report): Connect.NextHandleFunction {

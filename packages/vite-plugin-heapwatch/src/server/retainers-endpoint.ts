@@ -3,12 +3,20 @@ import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Connect, ViteDevServer } from 'vite';
-import { loadedScriptUrls, snapshotCost, startRetainerCapture, type Monitor, type NamingOptions, type RetainerCapture, relativePath } from '@heapwatch/core';
+import {
+	loadedScriptUrls,
+	OWN_PREFIX,
+	RETAINERS_PATH,
+	relativePath,
+	SNAPSHOTS_PATH,
+	snapshotCost,
+	startRetainerCapture,
+	type Monitor,
+	type NamingOptions,
+	type RetainerCapture
+} from '@heapwatch/core';
 import type { Log } from '../log.ts';
 import { createAppCodeTest, createSourceResolver } from '../routes/source-locations.ts';
-
-export const RETAINERS_PATH = '__heapwatch/retainers';
-export const SNAPSHOTS_PATH = '__heapwatch/snapshots/';
 
 /** Requests to the route between the two snapshots: enough for a per-request leak to stand out. */
 const REQUESTS = 5;
@@ -89,7 +97,7 @@ export function createRetainersMiddleware(server: ViteDevServer, monitor: Monito
 	return function heapwatchRetainersMiddleware(req, res, next) {
 		// Every request of the app passes here: the URL is parsed only for ours.
 		const raw = req.originalUrl ?? req.url ?? '/';
-		if (!raw.includes('__heapwatch/')) return next();
+		if (!raw.includes(OWN_PREFIX)) return next();
 		try {
 			const url = new URL(raw, 'http://localhost');
 			if (capturePaths.has(url.pathname)) {
