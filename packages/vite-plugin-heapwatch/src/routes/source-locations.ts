@@ -1,20 +1,16 @@
 import path from 'node:path';
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import type { ViteDevServer } from 'vite';
+import { ESModulesEvaluator } from 'vite/module-runner';
 import type { AllocationSite, SourceLocation } from '@heapwatch/core';
 import { relativePath } from '@heapwatch/core';
 
 /**
  * Lines in V8's profiles count from the start of the function Vite's module runner evaluates: the
  * `AsyncFunction` header, a "use strict" line, then the transformed module. Vite shifts the inline
- * source map by the same amount (see `inlineSourceMap` and `ESModulesEvaluator.startOffset`).
+ * source map by the same amount, and says how much: `ESModulesEvaluator.startOffset` (the app's Vite).
  */
-function evaluatorLineOffset(): number {
-	const body = '/*code*/';
-	const AsyncFunction = async function () {}.constructor as new (...args: string[]) => () => unknown;
-	const source = new AsyncFunction('a', 'b', body).toString();
-	return source.slice(0, source.indexOf(body)).split('\n').length - 1 + 1;
-}
+const evaluatorLineOffset = () => new ESModulesEvaluator().startOffset;
 
 /** Whether a script URL is the app's own source: under its root, outside node_modules and .svelte-kit. */
 export function createAppCodeTest(root: string): (url: string) => boolean {
