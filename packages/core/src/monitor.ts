@@ -1,5 +1,5 @@
 import { memoryDeltasSince, readHeap, readMemory, type MemoryAtStart } from './heap/memory.ts';
-import { forceGc, forceMinorGc } from './heap/gc.ts';
+import { arrayBuffersAfterMinorGc, forceGc, forceMinorGc } from './heap/gc.ts';
 import { LoadGovernor } from './heap/load-governor.ts';
 import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
 import {
@@ -611,8 +611,7 @@ export class Monitor {
 	}
 
 	#measureBufferSurvivors(key: string, arrayBuffersBefore: number): void {
-		forceMinorGc();
-		const kept = Math.max(0, readMemory().arrayBuffers - arrayBuffersBefore);
+		const kept = Math.max(0, arrayBuffersAfterMinorGc() - arrayBuffersBefore);
 		this.#pendingSurvivors.set(key, (this.#pendingSurvivors.get(key) ?? 0) + kept);
 	}
 
