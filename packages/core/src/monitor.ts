@@ -86,6 +86,7 @@ interface RouteState {
 	sources: SourceLocation[];
 	/** Sampled bytes of this route that appeared or died, summed over the epoch. */
 	turnover: number;
+	lastingTurnover: number;
 	estimate: RouteEstimate | undefined;
 	firstFlaggedAt: number | null;
 	last: RequestSummary | null;
@@ -359,6 +360,7 @@ export class Monitor {
 				trend: new LiveBytesTrend(),
 				sources: [],
 				turnover: 0,
+				lastingTurnover: 0,
 				estimate: undefined,
 				firstFlaggedAt: null,
 				last: null,
@@ -440,11 +442,13 @@ export class Monitor {
 			for (const [key, route] of this.#routes) {
 				const bytes = live.get(key);
 				route.turnover += bytes?.turnover ?? 0;
+				route.lastingTurnover += bytes?.lastingTurnover ?? 0;
 				if (route.epochRequests >= this.#options.warmupRequests && route.epochRequests > 0) {
 					route.trend.add({
 						requests: route.epochRequests,
 						liveBytes: (bytes?.live ?? 0) + (bytes?.extrapolated ?? 0),
 						turnover: route.turnover,
+						lastingTurnover: route.lastingTurnover,
 						sites: bytes?.sites
 					});
 				}
@@ -499,6 +503,7 @@ export class Monitor {
 		for (const route of this.#routes.values()) {
 			route.trend.clear();
 			route.turnover = 0;
+			route.lastingTurnover = 0;
 		}
 		this.#shared.restartTrends();
 	}

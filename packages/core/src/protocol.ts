@@ -91,10 +91,11 @@ export interface RouteReport {
 	last: RequestSummary | null;
 	/**
 	 * The route's sampled live bytes at recent post-GC samples, oldest first: a sparkline, and the
-	 * trend `heapwatch check` decides on. `turnover`: sampled bytes that appeared or died so far (the
-	 * sampling noise of a change grows with it; see LiveBytesTrend).
+	 * trend `heapwatch check` decides on. `lastingTurnover`: sampled bytes so far that came into or left
+	 * what the route keeps after lasting two samples (the sampling noise of a kept set that changes,
+	 * such as a cache replacing entries, grows with it; see LiveBytesTrend and the allocation sampler).
 	 */
-	history: { requests: number; liveBytes: number; turnover: number }[];
+	history: { requests: number; liveBytes: number; lastingTurnover: number }[];
 	/**
 	 * The module-scope collections of the route's own server file that grow with its requests, the
 	 * unbounded ones first: the variable that keeps what leaks. Empty when nothing at module scope

@@ -14,6 +14,8 @@ interface Point {
 	liveBytes: number;
 	/** Sampled bytes that appeared or died so far: the sampling noise of a change grows with it. */
 	turnover: number;
+	/** The part of it that lasted two reads (see LiveBytes.lastingTurnover in allocation-sampler.ts). */
+	lastingTurnover?: number;
 	/** Live sampled bytes by allocation site, when known. */
 	sites?: Map<string, number>;
 }
@@ -78,11 +80,11 @@ export class LiveBytesTrend {
 	}
 
 	/** The most recent points, oldest first. */
-	recent(count: number): { requests: number; liveBytes: number; turnover: number }[] {
-		const points: { requests: number; liveBytes: number; turnover: number }[] = [];
-		for (const { requests, liveBytes, turnover } of this.#points.newestFirst()) {
+	recent(count: number): { requests: number; liveBytes: number; lastingTurnover: number }[] {
+		const points: { requests: number; liveBytes: number; lastingTurnover: number }[] = [];
+		for (const { requests, liveBytes, lastingTurnover } of this.#points.newestFirst()) {
 			if (points.length === count) break;
-			points.push({ requests, liveBytes, turnover });
+			points.push({ requests, liveBytes, lastingTurnover: lastingTurnover ?? 0 });
 		}
 		return points.reverse();
 	}

@@ -21,6 +21,13 @@ export interface LiveBytes {
 	live: number;
 	/** Each sample stands for ~samplingInterval bytes, so the noise of a change grows with this. */
 	turnover: number;
+	/**
+	 * The part of the turnover that lasted: samples counted when they reach their second read, and again
+	 * when one that had lasted dies. What a route keeps moves by these (a cache replacing entries is a
+	 * random walk of them); an object alive at one read only (the last request's, not yet let go) is
+	 * left out.
+	 */
+	lastingTurnover: number;
 	/** Live bytes by allocation site (see siteOf), at most MAX_SITES_PER_KEY, largest first. */
 	sites: Map<string, number>;
 	/** The part of `live` placed by request markers rather than by a route file on the stack. */
@@ -71,6 +78,8 @@ interface Counted {
 	pending?: string;
 	/** The weight its marker's read gave it (MarkerWeightOfKey); 1 unless placed by a marker. */
 	weight: number;
+	/** Reads that found it alive, this one included. */
+	reads: number;
 }
 
 interface Place {
@@ -205,12 +214,14 @@ export class AllocationSampler {
 		const totals = new Map<string, LiveBytes>();
 		const entry = (key: string) => {
 			let total = totals.get(key);
-			if (!total) totals.set(key, (total = { live: 0, turnover: 0, sites: new Map(), marked: 0, extrapolated: 0 }));
+			if (!total) totals.set(key, (total = { live: 0, turnover: 0, lastingTurnover: 0, sites: new Map(), marked: 0, extrapolated: 0 }));
 			return total;
 		};
 		const current = new Map<number, Counted>();
 		const add = (sample: Sample, key: string, site: string | undefined, marked = false, pending?: string, weight = 1) => {
-			current.set(sample.ordinal, { key, size: sample.size, marked, pending, weight });
+			const earlier = this.#previous.get(sample.ordinal);
+			const reads = (earlier?.reads ?? 0) + 1;
+			current.set(sample.ordinal, { key, size: sample.size, marked, pending, weight, reads });
 			const total = entry(key);
 			total.live += sample.size;
 			if (marked) {
@@ -218,7 +229,8 @@ export class AllocationSampler {
 				total.extrapolated += sample.size * (weight - 1);
 			}
 			// Counted when it comes to this key (a marked one from UNPLACED, at its second read) and when it dies.
-			if (this.#previous.get(sample.ordinal)?.key !== key) total.turnover += sample.size * (marked ? weight : 1);
+			if (earlier?.key !== key) total.turnover += sample.size * (marked ? weight : 1);
+			if (reads === 2) total.lastingTurnover += sample.size * (marked ? weight : 1);
 			if (site) total.sites.set(site, (total.sites.get(site) ?? 0) + sample.size);
 		};
 		const markers: { ordinal: number; key: string | null }[] = [];
@@ -247,7 +259,12 @@ export class AllocationSampler {
 			const pending = markerBefore(markers, sample.ordinal)?.key ?? undefined;
 			add(sample, UNPLACED, site, false, pending, pending === undefined ? 1 : (weightOfKey?.(pending) ?? 1));
 		}
-		for (const [ordinal, gone] of this.#previous) if (!current.has(ordinal)) entry(gone.key).turnover += gone.size * (gone.marked ? gone.weight : 1);
+		for (const [ordinal, gone] of this.#previous) {
+			if (current.has(ordinal)) continue;
+			const bytes = gone.size * (gone.marked ? gone.weight : 1);
+			entry(gone.key).turnover += bytes;
+			if (gone.reads >= 2) entry(gone.key).lastingTurnover += bytes;
+		}
 		this.#previous = current;
 		for (const total of totals.values()) {
 			if (total.sites.size > MAX_SITES_PER_KEY) {

@@ -80,8 +80,10 @@ export async function runCheck(
 	let report = await fetchReport(base);
 	// A trend starts one window into the measured requests: a bounded cache (an LRU of 16 entries) may
 	// still be filling over the first ones, and read as a leak there.
+	// (Counted as the trend counts: its points number the route's requests since the last edit.)
 	for (const result of results) {
-		const requests = report.routes.find((r) => r.id === result.routeId)?.requests ?? 0;
+		const route = report.routes.find((r) => r.id === result.routeId);
+		const requests = route?.history.at(-1)?.requests ?? route?.requests ?? 0;
 		result.since = { requests: requests + options.window, runs: 0 };
 	}
 	let active = results;

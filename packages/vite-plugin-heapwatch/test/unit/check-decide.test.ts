@@ -9,11 +9,11 @@ const KB = 1024;
 
 /** A route as heapwatch reports it, with the trend points the gate reads. */
 function routeWith(
-	history: { requests: number; liveBytes: number; turnover?: number }[],
+	history: { requests: number; liveBytes: number; lastingTurnover?: number }[],
 	external = 0,
 	retainedStandardError: number | null = null
 ): RouteReport {
-	return { history: history.map((p) => ({ turnover: 0, ...p })), externalBytesPerRequest: external, retainedStandardError } as RouteReport;
+	return { history: history.map((p) => ({ lastingTurnover: 0, ...p })), externalBytesPerRequest: external, retainedStandardError } as RouteReport;
 }
 
 describe('the trend the gate decides on (heapwatch check)', () => {
@@ -32,7 +32,7 @@ describe('the trend the gate decides on (heapwatch check)', () => {
 
 	it('errs at least by the sampling noise of the bytes that came and went: an LRU replacing entries is a random walk', () => {
 		// A bounded cache: flat on average, but each replaced entry is a whole number of 16 KB samples.
-		const walk = [0, 10, 20, 30, 40].map((requests, i) => ({ requests, liveBytes: [400, 432, 448, 480, 512][i] * KB, turnover: requests * 40 * KB }));
+		const walk = [0, 10, 20, 30, 40].map((requests, i) => ({ requests, liveBytes: [400, 432, 448, 480, 512][i] * KB, lastingTurnover: requests * 40 * KB }));
 		const trend = trendEstimate(routeWith(walk), 0, 16 * KB)!;
 		expect(trend.bytesPerRequest).toBeGreaterThan(2.5 * KB);
 		// sqrt((1600 KB + 16 KB) * 16 KB) / 40 requests = ~4 KB: not a leak at two standard errors.
