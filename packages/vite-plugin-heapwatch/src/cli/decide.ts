@@ -4,8 +4,8 @@
  *
  * The rule (README, "In CI"): the estimate `m` is heapwatch's trend of the route's sampled live bytes
  * against its request count over the recent half of the requests measured (trend.ts), and `se` its
- * standard error: the points' scatter around the line, never below the sampling noise of the bytes that
- * came and went. A slope's error shrinks with the span of requests it covers (as span^-1.5 while the
+ * standard error: the points' scatter around the line, never below the sampling noise of the kept bytes
+ * that came and went (samples that lasted two reads). A slope's error shrinks with the span of requests it covers (as span^-1.5 while the
  * scatter rules), so one long trend pins a route down far sooner than short batches pooled (as
  * batches^-0.5): a clean route whose last requests' objects are still alive at some samples (±50 KB
  * between points) stayed undecided after 300 requests pooled in batches of 20, and is clean at 40-60
