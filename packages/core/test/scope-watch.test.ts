@@ -138,6 +138,27 @@ describe('ScopeWatch, a #lib module', () => {
 		expect(watch.keptBy('/a')).toMatchObject([{ name: 'memo', file: expect.stringMatching(/^src\/lib\/helper\d+\.ts$/), line: 2, unbounded: true }]);
 	});
 
+	it("never holds its route's heap verdict back while it fills: a pool's set of connections is no cache of the route's", () => {
+		const file = `${ROOT}/src/lib/pool${files++}.ts`;
+		const inUse = new Set<number>();
+		scopeRegistry().register(file, [['inUse', 3, 'const', () => inUse, -1, 1]], new Uint32Array(0));
+		const watch = new ScopeWatch({
+			root: ROOT,
+			tooling: [],
+			classifyScript: (url) => (url === routeA ? '/a' : undefined),
+			importersOf: (module) => (module === file ? [routeA] : []),
+			onError: (error) => expect.fail(String(error))
+		});
+		let requests = 0;
+		for (let i = 0; i < 6; i++) {
+			requests++;
+			if (inUse.size < 8) inUse.add(requests);
+			watch.sample(() => requests, new Map([['/a', 1]]));
+		}
+		expect(watch.keptBy('/a')).toMatchObject([{ name: 'inUse', unbounded: false }]);
+		expect(watch.verdictOf('/a', 'leak', 'ok', 20)).toBe('leak');
+	});
+
 	it('belongs to no route when two routes import it: nothing tells whose requests grew it', () => {
 		const watch = libWith({ self: [routeA, routeB] });
 		expect(watch.keptBy('/a')).toEqual([]);

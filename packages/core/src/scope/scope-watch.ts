@@ -42,6 +42,13 @@ interface Series {
 	kind: Measured['kind'];
 	evicts: boolean;
 	owner: string;
+	/**
+	 * Declared in a `#lib` module its owner imports: named as a keeper, but never holding the owner's
+	 * heap verdict back while it fills. A client's or pool's bounded set (8 connections taken at once)
+	 * is no cache of the route's, and held the verdict of a route leaking ~90 KB per request back for
+	 * 80 requests (bench:detect).
+	 */
+	imported: boolean;
 	track: GrowthTrack | undefined;
 	growth: Growth;
 	/** Sample count when last seen: a series no longer measured (a record key gone) is dropped. */
@@ -102,10 +109,11 @@ export class ScopeWatch {
 		this.#samples++;
 		for (const route of requestsSince.keys()) if (this.#routesSeen.size < MAX_ROUTES_SEEN) this.#routesSeen.add(route);
 		for (const module of this.#registry.modules()) {
-			const owner = this.#ownerOf(module.file);
+			const own = this.#ownerInRoutes(module.file);
+			const owner = own ?? this.#soleImporter(module.file);
 			if (this.#instances.get(module.file) !== module.instance) this.#replaced(module);
 			try {
-				if (owner !== undefined) this.#measure(module, owner, requestsOf(owner));
+				if (owner !== undefined) this.#measure(module, owner, own === undefined, requestsOf(owner));
 				this.sharedState.sample(module, owner, requestsSince);
 			} catch (error) {
 				this.#options.onError(error);
@@ -125,7 +133,7 @@ export class ScopeWatch {
 		for (const fill of this.#fills.values()) fill.filling = false;
 		for (const series of this.#series.values()) {
 			const { track, growth, owner } = series;
-			if (!track) continue;
+			if (!track || series.imported) continue;
 			let fill = this.#fills.get(owner);
 			if (!fill) {
 				if (this.#fills.size >= MAX_ROUTES_SEEN) continue;
@@ -183,7 +191,7 @@ export class ScopeWatch {
 		return heap;
 	}
 
-	#measure(module: ModuleScope, owner: string, requests: number): void {
+	#measure(module: ModuleScope, owner: string, imported: boolean, requests: number): void {
 		for (const binding of module.bindings) {
 			let value: unknown;
 			try {
@@ -192,7 +200,7 @@ export class ScopeWatch {
 				continue; // Not initialised (a module that threw during evaluation).
 			}
 			for (const measured of measureValue(value, binding.name)) {
-				const where = { file: module.file, name: measured.path, line: binding.line, kind: measured.kind, evicts: binding.evicts, owner };
+				const where = { file: module.file, name: measured.path, line: binding.line, kind: measured.kind, evicts: binding.evicts, owner, imported };
 				this.#record(`${module.file}\0${measured.path}\0${measured.kind}`, where, requests, measured.entries);
 			}
 		}
@@ -202,7 +210,15 @@ export class ScopeWatch {
 	#measureProcessListeners(requestsOf: RequestsOf): void {
 		for (const site of processListenerSites()) {
 			const file = path.join(this.#options.root, site.file);
-			const where = { file, name: `process.on('${site.event}')`, line: site.line, kind: 'EventEmitter' as const, evicts: false, owner: site.route };
+			const where = {
+				file,
+				name: `process.on('${site.event}')`,
+				line: site.line,
+				kind: 'EventEmitter' as const,
+				evicts: false,
+				owner: site.route,
+				imported: false
+			};
 			this.#record(`process\0${site.route}\0${site.event}\0${file}:${site.line}`, where, requestsOf(site.route), site.count);
 		}
 	}
@@ -221,16 +237,10 @@ export class ScopeWatch {
 	}
 
 	/**
-	 * A route's own files, hooks and layouts as the allocation sampler classifies them; another module
-	 * under src/routes (a `*.remote.ts`, a helper beside `+page.server.ts`) belongs to the route its
-	 * folder holds when it holds exactly one that took requests. A `#lib` module belongs to the one
-	 * owner whose files import it (importersOf); one that many import belongs to none: in interleaved
-	 * traffic nothing at sample time tells which of their requests grew it.
+	 * A `#lib` module belongs to the one owner whose files import it, directly or through other app
+	 * modules (importersOf); one that many import belongs to none: in interleaved traffic nothing at
+	 * sample time tells which of their requests grew it.
 	 */
-	#ownerOf(file: string): string | undefined {
-		return this.#ownerInRoutes(file) ?? this.#soleImporter(file);
-	}
-
 	#soleImporter(file: string): string | undefined {
 		const importersOf = this.#options.importersOf;
 		if (!importersOf) return undefined;
@@ -251,6 +261,11 @@ export class ScopeWatch {
 		return owner;
 	}
 
+	/**
+	 * A route's own files, hooks and layouts as the allocation sampler classifies them; another module
+	 * under src/routes (a `*.remote.ts`, a helper beside `+page.server.ts`) belongs to the route its
+	 * folder holds when it holds exactly one that took requests.
+	 */
 	#ownerInRoutes(file: string): string | undefined {
 		const owner = this.#options.classifyScript(file);
 		if (owner !== undefined) return owner;
