@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Plugin, ViteDevServer } from 'vite';
 import { fileURLToPath } from 'node:url';
-import { formatBytes, Monitor, REPORT_PATH, replacedFiles } from '@heapwatch/core';
+import { Monitor, REPORT_PATH, replacedFiles } from '@heapwatch/core';
 import { createLog, type Log } from './log.ts';
 import { resolveOptions, routeMatcher, type HeapwatchOptions, type ResolvedOptions } from './options.ts';
 import { matchRemoteFunction, matchRoute, readRouteTable, type RouteEntry } from './routes/route-table.ts';
@@ -122,7 +122,7 @@ function startMonitoring(
 		onError,
 		scope: { root, importersOf: (file) => importersOf(server, file) },
 		onSamplingChange(interval, coarse) {
-			const kb = formatBytes(interval, { digits: 0 });
+			const kb = `${interval / 1024} KB`;
 			log.info(
 				coarse
 					? `sustained load: sampling allocations every ${kb} and watching the timers and handles of one request in ten, to stay out of the way; small leaks take longer to find until traffic calms down.`

@@ -64,8 +64,10 @@ export function collectResults(results: TargetResult[], report: Report, rule: Ga
 
 function rowOf({ target, routeId, status, runs, abandoned, estimate, decision, route }: TargetResult, rule: GateRule): CheckRow {
 	const verdict = liveVerdict(route);
-	// The line behind the answer: where the memory is allocated, else where lingering handles were created.
-	const topSource = route?.sources[0] ?? (route?.handleVerdict === 'leak' ? route.handleSites[0] : undefined) ?? null;
+	// The line behind the answer: where lingering handles were created when that is the leak (the route's
+	// render allocates too, in its components), else where the memory is allocated.
+	const handleSite = route?.handleVerdict === 'leak' ? route.handleSites[0] : undefined;
+	const topSource = (verdict === 'handles' ? handleSite : undefined) ?? route?.sources[0] ?? handleSite ?? null;
 	const row: CheckRow = {
 		url: target.url,
 		method: target.method ?? 'GET',
