@@ -1,6 +1,6 @@
 import { formatBytes, type FindingReport, type RouteReport, type SourceLocation } from '@heapwatch/core';
 import type { BaselineState } from './baseline.ts';
-import { MIN_POINTS, type GateRule } from './decide.ts';
+import { boundFactor, MIN_POINTS, type GateRule } from './decide.ts';
 import type { CheckRow } from './results.ts';
 
 /**
@@ -81,7 +81,7 @@ export function findingsOfRoute(row: CheckRow, route: RouteRow | undefined, rule
 		return findings;
 	}
 	if (row.decision !== 'leak' || !route) return findings;
-	const memory = row.points >= MIN_POINTS && row.retainedBytesPerRequest - rule.z * (row.standardError ?? Infinity) > rule.threshold;
+	const memory = row.points >= MIN_POINTS && row.retainedBytesPerRequest - boundFactor(rule, row.points) * (row.standardError ?? Infinity) > rule.threshold;
 	if (memory) {
 		const buffers = row.externalBytesPerRequest * 2 >= row.retainedBytesPerRequest && row.externalBytesPerRequest > 0;
 		const source = route.sources[0] ?? null;

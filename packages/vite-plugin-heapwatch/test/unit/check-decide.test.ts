@@ -4,7 +4,7 @@ import { decide, Z, type GateRule } from '../../src/cli/decide.ts';
 import { trendEstimate } from '../../src/cli/trend.ts';
 
 const rule: GateRule = { threshold: 2048, z: Z, minRuns: 40, maxRuns: 300 };
-const estimate = (bytesPerRequest: number, standardError: number, points = 4) => ({ bytesPerRequest, standardError, points });
+const estimate = (bytesPerRequest: number, standardError: number, points = 30) => ({ bytesPerRequest, standardError, points });
 const KB = 1024;
 
 /** A route as heapwatch reports it, with the trend points the gate reads. */
@@ -55,6 +55,12 @@ describe('the trend the gate decides on (heapwatch check)', () => {
 });
 
 describe('the gate decision (heapwatch check)', () => {
+	it("widens the bounds by Student's t on a trend of few points", () => {
+		// 5.6 ± 1.6 KB on 7 points (a clean route in a CI run): two errors say leak, t(5) = 2.57 does not.
+		expect(decide({ estimate: estimate(5639, 1638, 7), runs: 40, flagged: false }, rule).decision).toBe('undecided');
+		expect(decide({ estimate: estimate(5639, 1638, 30), runs: 40, flagged: false }, rule).decision).toBe('leak');
+	});
+
 	it('calls a leak when the lower bound is above the threshold, once the trend has four points', () => {
 		expect(decide({ estimate: estimate(5000, 1000), runs: 40, flagged: false }, rule)).toEqual({ decision: 'leak', final: true });
 		expect(decide({ estimate: estimate(5000, 1000, 3), runs: 20, flagged: false }, rule)).toEqual({ decision: 'undecided', final: false });
