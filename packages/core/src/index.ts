@@ -39,3 +39,4 @@ export * from './retainers/index.ts';
 export { MajorGcs, type MajorGc } from './heap/major-gcs.ts';
 export { HandleTracker } from './handles/handle-tracker.ts';
 export { relativePath } from './paths.ts';
+export { studentT, type StudentLevel } from './estimator/student-t.ts';

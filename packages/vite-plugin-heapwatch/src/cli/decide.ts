@@ -1,3 +1,5 @@
+import { studentT } from '@heapwatch/core';
+
 /**
  * The gate's decision for one target, from heapwatch's trend of the route's sampled live bytes. Pure:
  * the sequential loop (run-check.ts) feeds it, the unit tests too.
@@ -48,14 +50,11 @@ export interface DecisionInput {
 }
 
 /**
- * Student's t, 97.5% one-sided, by the scatter's degrees of freedom (points - 2): a trend of a few
- * points knows its own scatter poorly, and two standard errors were not enough (a clean route read
- * 5.6 ± 1.6 KB on 7 points in a CI run). Never below `z`.
+ * How many standard errors a bound lies from the estimate, for a trend of `points` points: Student's t
+ * (97.5% one-sided) for its points - 2 degrees of freedom, never below `z`. A trend of a few points
+ * knows its own scatter poorly (a clean route read 5.6 ± 1.6 KB on 7 points in a CI run).
  */
-const STUDENT_T = [Infinity, 12.71, 4.3, 3.18, 2.78, 2.57, 2.45, 2.36, 2.31, 2.26, 2.23, 2.2, 2.18, 2.16, 2.14, 2.13];
-
-/** How many standard errors a bound lies from the estimate, for a trend of `points` points. */
-export const boundFactor = (rule: GateRule, points: number): number => Math.max(rule.z, STUDENT_T[Math.max(0, points - 2)] ?? rule.z);
+export const boundFactor = (rule: GateRule, points: number): number => Math.max(rule.z, studentT(points - 2, 0.975));
 
 /** Whether an estimate has enough points to decide on. */
 export const decisive = (estimate: GateEstimate | undefined): estimate is GateEstimate => (estimate?.points ?? 0) >= MIN_POINTS;
