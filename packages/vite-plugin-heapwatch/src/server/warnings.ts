@@ -1,4 +1,5 @@
 import {
+	countsListeners,
 	describeHandle,
 	formatBytes,
 	RETAINERS_PATH,
@@ -41,9 +42,8 @@ export function formatLeak(route: RouteReport): string {
 
 /** `kept by Map "cache" (+1 entry per request, 412 now) at src/routes/products/[id]/+page.server.ts:3` */
 export function keptByLine(keeper: KeptBy): string {
-	const listeners = keeper.kind === 'EventEmitter' || keeper.kind === 'EventTarget';
-	const unit = listeners ? 'listener' : 'entry';
-	const units = listeners ? 'listeners' : 'entries';
+	const unit = countsListeners(keeper) ? 'listener' : 'entry';
+	const units = countsListeners(keeper) ? 'listeners' : 'entries';
 	const rate = keeper.entriesPerRequest >= 0.95 ? Math.round(keeper.entriesPerRequest) : keeper.entriesPerRequest.toFixed(2);
 	return `  kept by ${keeper.kind} "${keeper.name}" (+${rate} ${rate === 1 ? unit : units} per request, ${keeper.entries} now) at ${keeper.file}:${keeper.line}`;
 }
