@@ -86,6 +86,7 @@ interface RouteState {
 	sources: SourceLocation[];
 	/** Sampled bytes of this route that appeared or died, summed over the epoch. */
 	turnover: number;
+	/** The part of it that lasted two samples (LiveBytes.lastingTurnover), summed over the epoch: what the gate's noise floor counts. */
 	lastingTurnover: number;
 	estimate: RouteEstimate | undefined;
 	firstFlaggedAt: number | null;
