@@ -28,6 +28,11 @@ export function formatLeak(route: RouteReport): string {
 	if (keeper) lines.push(keptByLine(keeper));
 	if (route.file) lines.push(`  route file: ${route.file}`);
 	if (route.sources[0]) lines.push(allocatedIn(route.sources[0]));
+	if (clientsMostlyLeft(route)) {
+		lines.push(
+			`  ${route.abortedRequests} of its ${route.requests} requests ended with the client gone before the response did: what a response still waits for when its client leaves stays, such as a promise load streams that never settles. Give every streamed promise a deadline, or end the stream in its cancel().`
+		);
+	}
 	if (route.externalBytesPerRequest > route.retainedBytesPerRequest / 2) {
 		lines.push(`  Most of it is outside the JS heap (${formatBytes(route.externalBytesPerRequest)}): Buffers or ArrayBuffers kept alive.`);
 	}
@@ -101,13 +106,16 @@ const siteLines = (sites: HandleSite[]) => sites.slice(0, 5).map((site) => `  ${
 
 const TIMER_NAMES: Record<string, string> = { Interval: 'interval', Timeout: 'timer' };
 
+/** Most of the route's requests ended with the client gone before the response: a stream, a long poll, a page whose streamed data never came. */
+const clientsMostlyLeft = ({ abortedRequests = 0, requests }: RouteReport) => abortedRequests > 0 && abortedRequests * 2 >= requests;
+
 /**
  * Most of the route's requests ended with the client gone before the response did: a streamed
  * response (SSE, a long poll) whose timers outlive it once the reader leaves. Named as such, with
  * the fix: a ReadableStream's cancel() is what runs when the client goes away.
  */
 function clientsLeftLines(route: RouteReport): string[] {
-	if (!route.abortedRequests || route.abortedRequests * 2 < route.requests) return [];
+	if (!clientsMostlyLeft(route)) return [];
 	return route.handleSites
 		.filter((site) => TIMER_NAMES[site.type] && !inLibrary(site))
 		.slice(0, 3)

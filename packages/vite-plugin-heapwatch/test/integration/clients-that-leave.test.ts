@@ -9,12 +9,17 @@ import type { Report } from '../../src/index.ts';
 const LEAKY = '/lab/sse-no-cancel';
 const TWIN = '/lab/sse';
 const LEAKY_FILE = 'src/routes/lab/sse-no-cancel/+server.ts';
+// A page whose streamed promise never settles, left by its client once the page shell came; its twin
+// gives the same wait a deadline.
+const FOREVER = '/lab/streamed-forever/[id]';
+const DEADLINE = '/lab/streamed-deadline/[id]';
+const STREAMED_ROUNDS = 30;
 
 let server: DevServer;
 let final: Report;
 const route = (id: string) => final.routes.find((r) => r.id === id)!;
 
-/** Opens an event stream, reads its first event, and leaves, as a closed tab does. */
+/** Opens a response (an event stream, a streamed page), reads its first chunk, and leaves, as a closed tab does. */
 function leaveAfterFirstEvent(path: string): Promise<void> {
 	return new Promise((resolve, reject) => {
 		const request = http.get(server.url + path, (response) => response.once('data', () => (request.destroy(), resolve())));
@@ -32,8 +37,20 @@ beforeAll(async () => {
 		expect(await get(server.url, '/lab/singleton')).toBe(200);
 		await sleep(100);
 	}
-	// Handles count once their grace period (1 s) is over.
-	final = await reportWhen(server.url, (report) => report.routes.some((r) => r.id === LEAKY && r.handles >= 10));
+	for (let round = 0; round < STREAMED_ROUNDS; round++) {
+		await leaveAfterFirstEvent(fresh('/lab/streamed-forever/{n}'));
+		await leaveAfterFirstEvent(fresh('/lab/streamed-deadline/{n}'));
+		expect(await get(server.url, fresh('/lab/weakmap/{n}'))).toBe(200);
+		// A reader's pause: samples are taken in quiet spells.
+		await sleep(250);
+	}
+	// Handles count once their grace period (1 s) is over; the pages' verdicts once a sample after the
+	// traffic has come (samples wait for quiet spells).
+	const decided = (report: Report, id: string) => report.routes.some((r) => r.id === id && r.verdict !== 'warming');
+	final = await reportWhen(
+		server.url,
+		(report) => report.routes.some((r) => r.id === LEAKY && r.handles >= 10) && decided(report, FOREVER) && decided(report, DEADLINE)
+	);
 });
 
 afterAll(() => server?.stop());
@@ -57,5 +74,25 @@ describe('clients that leave a stream', () => {
 			`  the stream's interval created at ${LEAKY_FILE}:${line} is still running after the client left: clear it in the stream's cancel().`
 		);
 		expect(server.output()).not.toMatch(/\/lab\/sse leaves/);
+	});
+});
+
+describe('clients that leave a page whose streamed promise never settles', () => {
+	it('flags the page, and not its twin with a deadline', () => {
+		expect(route(FOREVER)).toMatchObject({ verdict: 'leak', abortedRequests: STREAMED_ROUNDS });
+		// Most: a response whose deadline passed before its first chunk was read ended first.
+		expect(route(DEADLINE).abortedRequests).toBeGreaterThan(STREAMED_ROUNDS / 2);
+		expect(route(DEADLINE).verdict).not.toBe('leak');
+	});
+
+	it('names the cause in the terminal: the clients left before the response ended, and the fix', () => {
+		const warning = server
+			.output()
+			.split('[heapwatch] ')
+			.find((text) => text.startsWith(`${FOREVER} retains`));
+		expect(warning).toMatch(
+			/ (\d+) of its \1 requests ended with the client gone before the response did: .* a promise load streams that never settles\. Give every streamed promise a deadline/
+		);
+		expect(server.output()).not.toContain(`${DEADLINE} retains`);
 	});
 });

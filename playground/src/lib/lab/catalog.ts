@@ -127,9 +127,9 @@ export const lab: LabEntry[] = [
 ];
 
 /**
- * Streams that clients leave before they end (issue 13): driven by opening the stream, reading its first
- * event and closing the connection, as a closed tab does. Kept apart from `lab`, whose routes are read
- * to the end: these never end.
+ * Responses that clients leave before they end (issue 13): driven by opening the response, reading its
+ * first chunk and closing the connection, as a closed tab does. Kept apart from `lab`, whose routes are
+ * read to the end: these never end, or not soon.
  */
 export const clientsLeave: LabEntry[] = [
 	{
@@ -138,7 +138,14 @@ export const clientsLeave: LabEntry[] = [
 		leaks: 'handles',
 		what: 'Server-sent events whose setInterval is never cleared when the client leaves (kit#11751).'
 	},
-	{ title: 'SSE stream with cancel()', href: '/lab/sse', leaks: false, what: "The same stream, its interval cleared in the stream's cancel()." }
+	{ title: 'SSE stream with cancel()', href: '/lab/sse', leaks: false, what: "The same stream, its interval cleared in the stream's cancel()." },
+	{
+		title: 'Streamed promise that never settles',
+		href: '/lab/streamed-forever/{n}',
+		leaks: true,
+		what: 'load streams a promise chained on a module-level one nothing resolves: the client leaves, the records stay.'
+	},
+	{ title: 'Streamed promise with a deadline', href: '/lab/streamed-deadline/{n}', leaks: false, what: 'The same wait, given up after 100 ms.' }
 ];
 
 /**
