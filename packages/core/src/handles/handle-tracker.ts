@@ -12,7 +12,7 @@ import { HandlesByRoute, RouteHandles, type HandlesOfRoute } from './route-handl
 import { SiteCounts } from './site-counts.ts';
 import { aliveResource, siteOfResource, trackedResource, watchedRequest, type TrackedResource, type WatchedRequest } from './tracked-resource.ts';
 
-// Where it was decided before: monitor.ts imports it from here.
+// Decided in route-handles.ts; re-exported because monitor.ts imports it from here.
 export type { HandlesOfRoute };
 
 export interface HandleTrackerOptions extends SiteFilter {
