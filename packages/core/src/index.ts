@@ -8,16 +8,9 @@ export { solveNnls } from './estimator/nnls.ts';
 export { RingBuffer } from './ring-buffer.ts';
 export { replacedFiles, type ModuleNodeLike } from './handles/replaced-files.ts';
 export { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend.ts';
-export {
-	parseSite,
-	INSTRUMENTATION,
-	TOOLING,
-	UNPLACED,
-	type ClassifyScript,
-	type IsAppCode,
-	type LiveBytes,
-	type AllocationSite
-} from './heap/allocation-sampler.ts';
+export { INSTRUMENTATION, TOOLING, UNPLACED, type ClassifyScript, type IsAppCode } from './heap/allocation-keys.ts';
+export { parseSite, type AllocationSite } from './heap/allocation-site.ts';
+export type { LiveBytes } from './heap/live-bytes-tally.ts';
 export type { RouteEstimate } from './estimator/verdict.ts';
 export type {
 	Verdict,

@@ -14,7 +14,7 @@ interface Point {
 	liveBytes: number;
 	/** Sampled bytes that appeared or died so far: the sampling noise of a change grows with it. */
 	turnover: number;
-	/** The part of it that lasted two reads (see LiveBytes.lastingTurnover in allocation-sampler.ts). */
+	/** The part of it that lasted two reads (see LiveBytes.lastingTurnover in heap/live-bytes-tally.ts). */
 	lastingTurnover?: number;
 	/** Live sampled bytes by allocation site, when known. */
 	sites?: Map<string, number>;

@@ -1,4 +1,4 @@
-import { parseSite, type AllocationSite } from '../heap/allocation-sampler.ts';
+import { parseSite, type AllocationSite } from '../heap/allocation-site.ts';
 import type { LiveBytesTrend } from '../estimator/live-bytes-trend.ts';
 import type { SourceLocation } from '../protocol.ts';
 

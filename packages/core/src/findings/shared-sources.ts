@@ -1,4 +1,4 @@
-import type { LiveBytes } from '../heap/allocation-sampler.ts';
+import type { LiveBytes } from '../heap/live-bytes-tally.ts';
 import { LiveBytesTrend } from '../estimator/live-bytes-trend.ts';
 import { nextVerdict, type RouteEstimate } from '../estimator/verdict.ts';
 import type { FindingReport, Verdict } from '../protocol.ts';

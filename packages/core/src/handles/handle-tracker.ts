@@ -1,13 +1,19 @@
-import { acquireAsyncHook, type AsyncHookLease, type InitCallback } from '../process/async-hook.ts';
+import { acquireAsyncHook, type AsyncHookLease } from '../process/async-hook.ts';
 import { requestStorage, type RequestContext } from '../request/request-context.ts';
-import type { HandleSite, StaleHandleSite } from '../protocol.ts';
+import type { StaleHandleSite } from '../protocol.ts';
 import { CallbackOwners, callbackSource, timerDelay } from './callback-owners.ts';
+import { captureStack, type CapturedStack } from './capture-stack.ts';
 import { DueQueue } from './due-queue.ts';
-import { calledByTooling, findCreationSite, parseStack, type CreationSite, type SiteFilter } from './creation-site.ts';
-import { describeTimer, isRefed, isTimer, labelOf, runsWithin } from './resource-kinds.ts';
+import { calledByTooling, parseStack, type SiteFilter } from './creation-site.ts';
+import { LivenessPoller } from './liveness-poller.ts';
+import { isRefed, isTimer, labelOf, runsWithin } from './resource-kinds.ts';
 import { PendingOpens } from './pending-opens.ts';
-import { RouteHandles } from './route-handles.ts';
-import { SiteCounts, siteKey, type SiteOf } from './site-counts.ts';
+import { HandlesByRoute, RouteHandles, type HandlesOfRoute } from './route-handles.ts';
+import { SiteCounts } from './site-counts.ts';
+import { aliveResource, siteOfResource, trackedResource, watchedRequest, type TrackedResource, type WatchedRequest } from './tracked-resource.ts';
+
+// Decided in route-handles.ts; re-exported because monitor.ts imports it from here.
+export type { HandlesOfRoute };
 
 export interface HandleTrackerOptions extends SiteFilter {
 	/** How long after its response a resource must still be alive and ref'd to count as lingering. */
@@ -17,66 +23,10 @@ export interface HandleTrackerOptions extends SiteFilter {
 	onError(error: unknown): void;
 }
 
-export interface HandlesOfRoute {
-	handles: number;
-	handleSites: HandleSite[];
-	handleVerdict: 'ok' | 'leak';
-	handlesPerRequest: number;
-	handlesFlaggedAt: number | null;
-}
-
-/**
- * Enough frames to get from the init hook through Node's timer/net internals and a library or two
- * to the app's line. Each captured frame costs; an app frame deeper than this is not found. A `fetch`
- * opens its socket ~28 frames under the app's line on Node 24.21 and ~35 on Node 20.20 (undici's
- * dispatcher chain); a capture at 40 frames costs ~14 µs against ~9 µs at 24 (measured).
- */
-const STACK_DEPTH = 40;
 /** Resources tracked at once (pending, lingering, stale): the tracker's memory stays bounded. */
 const MAX_TRACKED = 20_000;
 /** Resources tracked per request: a request that opens thousands of files gets the first ones counted. */
 const MAX_PER_REQUEST = 256;
-
-/** How often lingering resources are checked for their end: the grace period, within these bounds. */
-const POLL_MIN_MS = 100;
-const POLL_MAX_MS = 1000;
-
-const PENDING = 0;
-const LINGERING = 1;
-const STALE = 2;
-const GONE = 3;
-
-/** A request whose resources we watch; weakly keyed by its RequestContext. */
-interface RequestRecord {
-	key: string | undefined;
-	ended: boolean;
-	/** Its resources were Vite's own (the request never reached SvelteKit): nothing of it is tracked. */
-	dropped: boolean;
-	epoch: number;
-	/** Resources created before the response ended, waiting for it. */
-	waiting: Entry[];
-	/** Set once one of its resources lingered: the route counts the request once. */
-	left: boolean;
-	/** Resources of it tracked now. */
-	count: number;
-	/** Its route's request count when it ended: what `handlesFlaggedAt` reports. */
-	ordinal: number;
-}
-
-interface Entry {
-	label: string;
-	state: number;
-	record: RequestRecord;
-	/**
-	 * Weakly held: a finished fs request or a closed socket that nothing else holds is collected, and
-	 * that is how it ends for us. Timers and handles say so themselves (see isRefed).
-	 */
-	resource: WeakRef<object>;
-	/** V8 formats (and Vite source-maps) a captured stack on first read: only for resources that linger. */
-	trace: { stack?: string } | undefined;
-	site: (SiteOf & { files: string[] }) | null | undefined;
-	key: string | undefined;
-}
 
 /**
  * Which timers, sockets and other async resources each request creates, and which of them are still
@@ -87,27 +37,26 @@ interface Entry {
  *
  * Only an `init` hook: a `destroy` hook would make Node call into JavaScript once more for every
  * resource the server creates (a hundred per page request in dev). Instead, lingering resources are
- * checked for liveness every poll period, a few at most per leak.
+ * checked for liveness every poll period (liveness-poller.ts), a few at most per leak.
  *
- * A stack is captured only for tracked types created inside a request, at most STACK_DEPTH frames,
- * and formatted only if the resource outlives the grace period.
+ * A stack is captured only for tracked types created inside a request, at most STACK_DEPTH frames
+ * (capture-stack.ts), and formatted only if the resource outlives the grace period.
  */
 export class HandleTracker {
 	#options: HandleTrackerOptions;
 	#hook: AsyncHookLease | undefined;
-	#entries = new Set<Entry>();
-	/** Lingering and stale entries: polled until they end. */
-	#watched = new Set<Entry>();
-	#poller: NodeJS.Timeout | undefined;
-	#records = new WeakMap<RequestContext, RequestRecord>();
-	#routes = new Map<string, RouteHandles>();
+	#entries = new Set<TrackedResource>();
+	/** Lingering and stale entries, until they end. */
+	#poller: LivenessPoller<TrackedResource>;
+	#requests = new WeakMap<RequestContext, WatchedRequest>();
+	#routes = new HandlesByRoute();
 	#stale = new SiteCounts<{ route: string | null; epoch: number }>();
 	#callbacks = new CallbackOwners();
 	/**
 	 * Entries waiting for their grace check, and routes whose request ended (so that per-request figures
 	 * only count requests whose grace is over).
 	 */
-	#graceChecks: DueQueue<Entry | RouteHandles>;
+	#graceChecks: DueQueue<TrackedResource | RouteHandles>;
 	#epoch = 0;
 	#closed = false;
 	/** Watch one request in this many (1 while a person browses, more under sustained load). */
@@ -120,10 +69,16 @@ export class HandleTracker {
 
 	constructor(options: HandleTrackerOptions) {
 		this.#options = options;
-		this.#graceChecks = new DueQueue<Entry | RouteHandles>((item) => {
+		this.#graceChecks = new DueQueue<TrackedResource | RouteHandles>((item) => {
 			if (item instanceof RouteHandles) item.requestChecked();
-			else if (item.state === PENDING) this.#check(item);
+			else if (item.state === 'pending') this.#check(item);
 		}, options.onError);
+		this.#poller = new LivenessPoller<TrackedResource>({
+			graceMs: options.graceMs,
+			isAlive: (entry) => aliveResource(entry) !== undefined,
+			onEnded: (entry) => this.#ended(entry),
+			onError: options.onError
+		});
 	}
 
 	get tracked(): number {
@@ -185,24 +140,24 @@ export class HandleTracker {
 	requestEnded(context: RequestContext, key: string | undefined): void {
 		try {
 			const dueAt = performance.now() + this.#options.graceMs;
-			const route = key === undefined ? undefined : this.#route(key);
+			const route = key === undefined ? undefined : this.#routes.of(key);
 			if (route) {
 				route.requestEnded();
 				// Per-request figures count watched requests only.
 				if (context.watchHandles) this.#graceChecks.add(route, dueAt);
 			}
-			const record = this.#records.get(context);
-			if (!record) return;
-			record.ended = true;
-			record.key = key;
-			record.ordinal = route?.requests ?? 0;
+			const request = this.#requests.get(context);
+			if (!request) return;
+			request.ended = true;
+			request.key = key;
+			request.ordinal = route?.requests ?? 0;
 			if (key === undefined) {
-				record.dropped = true;
-				for (const entry of record.waiting) this.#forget(entry);
+				request.dropped = true;
+				for (const entry of request.waiting) this.#forget(entry);
 			} else {
-				for (const entry of record.waiting) if (entry.state === PENDING) this.#graceChecks.add(entry, dueAt);
+				for (const entry of request.waiting) if (entry.state === 'pending') this.#graceChecks.add(entry, dueAt);
 			}
-			record.waiting = [];
+			request.waiting = [];
 		} catch (error) {
 			this.#options.onError(error);
 		}
@@ -218,18 +173,18 @@ export class HandleTracker {
 		const found = new SiteCounts<{ route: string | null; epoch: number }>();
 		try {
 			for (const entry of this.#entries.values()) {
-				if (entry.state !== PENDING && entry.state !== LINGERING) continue;
-				if (entry.state === PENDING && !this.#alive(entry)) continue;
-				const site = this.#resolve(entry);
+				if (entry.state !== 'pending' && entry.state !== 'lingering') continue;
+				if (entry.state === 'pending' && !aliveResource(entry)) continue;
+				const site = siteOfResource(entry, this.#options);
 				if (!site || !site.files.some((file) => files.has(file))) continue;
-				const route = entry.record.key ?? null;
-				if (entry.state === LINGERING && entry.record.key !== undefined) this.#routes.get(entry.record.key)?.release(entry.key!);
-				entry.state = STALE;
-				this.#watch(entry);
+				const route = entry.request.key ?? null;
+				if (entry.state === 'lingering' && entry.request.key !== undefined) this.#routes.get(entry.request.key)?.release(entry.key!);
+				entry.state = 'stale';
+				this.#poller.add(entry);
 				this.#stale.add(entry.key!, site, { route, epoch });
 				found.add(entry.key!, site, { route, epoch });
 			}
-			for (const route of this.#routes.values()) route.newEpoch();
+			this.#routes.newEpoch();
 		} catch (error) {
 			this.#options.onError(error);
 		}
@@ -237,14 +192,7 @@ export class HandleTracker {
 	}
 
 	describe(key: string): HandlesOfRoute {
-		const route = this.#routes.get(key);
-		return {
-			handles: route?.live ?? 0,
-			handleSites: route?.sites.list() ?? [],
-			handleVerdict: route?.verdict ?? 'ok',
-			handlesPerRequest: Math.round((route?.perRequest ?? 0) * 100) / 100,
-			handlesFlaggedAt: route?.flaggedAt ?? null
-		};
+		return this.#routes.describe(key);
 	}
 
 	staleSites(): StaleHandleSite[] {
@@ -256,9 +204,8 @@ export class HandleTracker {
 		this.#hook?.release();
 		this.#hook = undefined;
 		this.#graceChecks.close();
-		clearInterval(this.#poller);
+		this.#poller.close();
 		this.#entries.clear();
-		this.#watched.clear();
 	}
 
 	/** An fs/promises request inside a watched request: an `open()` of the app's waits for its FileHandle. */
@@ -274,14 +221,14 @@ export class HandleTracker {
 	}
 
 	/** `trace`: the resource's creation stack, captured at once and formatted only if it lingers. */
-	#init(label: string, resource: object, context: RequestContext, trace: { stack?: string }): void {
+	#init(label: string, resource: object, context: RequestContext, trace: CapturedStack): void {
 		try {
-			let record = this.#records.get(context);
-			if (!record) {
-				record = { key: undefined, ended: false, dropped: false, epoch: this.#epoch, waiting: [], left: false, count: 0, ordinal: 0 };
-				this.#records.set(context, record);
+			let request = this.#requests.get(context);
+			if (!request) {
+				request = watchedRequest(this.#epoch);
+				this.#requests.set(context, request);
 			}
-			if (record.dropped || record.count >= MAX_PER_REQUEST || this.#entries.size >= MAX_TRACKED) return;
+			if (request.dropped || request.count >= MAX_PER_REQUEST || this.#entries.size >= MAX_TRACKED) return;
 			// What cannot linger gets no stack: a timer born unref'd (a socket's idle timeout, Node's date
 			// cache; unless ref()'d later, which is rare), an immediate, a one-shot timer due before the
 			// grace ends. A native handle is not set up yet: it is looked at only at its grace check.
@@ -291,113 +238,54 @@ export class HandleTracker {
 			const tooling = callback === undefined ? undefined : this.#callbacks.isTooling(callback, delay);
 			if (tooling) return;
 			if (callback !== undefined && tooling === undefined && this.#learnOwner(callback, delay, trace)) return;
-			record.count++;
-			const entry: Entry = { label, state: PENDING, record, resource: new WeakRef(resource), trace, site: undefined, key: undefined };
+			request.count++;
+			const entry = trackedResource(label, resource, request, trace);
 			this.#entries.add(entry);
 			// A timer callback of an ended request that starts another timer (polling with setTimeout).
-			if (record.ended) this.#graceChecks.add(entry, performance.now() + this.#options.graceMs);
-			else record.waiting.push(entry);
+			if (request.ended) this.#graceChecks.add(entry, performance.now() + this.#options.graceMs);
+			else request.waiting.push(entry);
 		} catch (error) {
 			this.#options.onError(error);
 		}
 	}
 
 	/** The first timer with this callback: formats its stack now to learn whose it is. True when the tooling's. */
-	#learnOwner(callback: string, delay: number, trace: { stack?: string }): boolean {
+	#learnOwner(callback: string, delay: number, trace: CapturedStack): boolean {
 		const tooling = calledByTooling(parseStack(trace.stack ?? ''), this.#options);
 		this.#callbacks.learn(callback, delay, tooling);
 		return tooling;
 	}
 
-	/** The resource, if it still exists and keeps the server busy. */
-	#alive(entry: Entry): object | undefined {
-		const resource = entry.resource.deref();
-		return resource && isRefed(resource) ? resource : undefined;
-	}
-
-	/** A lingering or stale entry is polled until it ends; the poller runs only while there are some. */
-	#watch(entry: Entry): void {
-		this.#watched.add(entry);
-		if (this.#poller || this.#closed) return;
-		const period = Math.min(Math.max(this.#options.graceMs, POLL_MIN_MS), POLL_MAX_MS);
-		this.#poller = requestStorage.exit(() => setInterval(() => this.#poll(), period).unref());
-	}
-
-	#poll(): void {
-		try {
-			for (const entry of this.#watched) if (!this.#alive(entry)) this.#ended(entry);
-		} catch (error) {
-			this.#options.onError(error);
-		}
-		if (this.#watched.size === 0) {
-			clearInterval(this.#poller);
-			this.#poller = undefined;
-		}
-	}
-
 	/** A lingering or stale resource was cleared, closed or collected. */
-	#ended(entry: Entry): void {
-		if (entry.state === LINGERING && entry.record.key !== undefined) {
-			const route = this.#routes.get(entry.record.key);
-			if (route?.release(entry.key!)) this.#options.onVerdictChange(entry.record.key);
-		} else if (entry.state === STALE) {
+	#ended(entry: TrackedResource): void {
+		if (entry.state === 'lingering' && entry.request.key !== undefined) {
+			const route = this.#routes.get(entry.request.key);
+			if (route?.release(entry.key!)) this.#options.onVerdictChange(entry.request.key);
+		} else if (entry.state === 'stale') {
 			this.#stale.remove(entry.key!);
 		}
 		this.#forget(entry);
 	}
 
-	#forget(entry: Entry): void {
-		if (entry.state === GONE) return;
-		entry.record.count--;
-		entry.state = GONE;
+	#forget(entry: TrackedResource): void {
+		if (entry.state === 'gone') return;
+		entry.request.count--;
+		entry.state = 'gone';
 		entry.trace = undefined;
 		this.#entries.delete(entry);
-		this.#watched.delete(entry);
+		this.#poller.delete(entry);
 	}
 
 	/** The grace period is over: lingering if the resource is still alive, ref'd and the app's. */
-	#check(entry: Entry): void {
-		const site = this.#alive(entry) ? this.#resolve(entry) : null;
-		if (!site || entry.record.key === undefined) return this.#forget(entry);
-		entry.state = LINGERING;
-		this.#watch(entry);
-		const record = entry.record;
-		const newRequest = !record.left;
-		record.left = true;
-		const route = this.#route(record.key!);
-		if (route.linger(entry.key!, site, newRequest, record.epoch === this.#epoch, record.ordinal)) this.#options.onVerdictChange(record.key!);
+	#check(entry: TrackedResource): void {
+		const site = aliveResource(entry) ? siteOfResource(entry, this.#options) : null;
+		const request = entry.request;
+		if (!site || request.key === undefined) return this.#forget(entry);
+		entry.state = 'lingering';
+		this.#poller.add(entry);
+		const newRequest = !request.left;
+		request.left = true;
+		const route = this.#routes.of(request.key);
+		if (route.linger(entry.key!, site, newRequest, request.epoch === this.#epoch, request.ordinal)) this.#options.onVerdictChange(request.key);
 	}
-
-	/** Formats the captured stack once (Vite maps it to the original source) and finds the app's line. */
-	#resolve(entry: Entry): (SiteOf & { files: string[] }) | null {
-		if (entry.site !== undefined) return entry.site;
-		const stack = entry.trace?.stack;
-		entry.trace = undefined;
-		const found: CreationSite | null = stack ? findCreationSite(parseStack(stack), this.#options) : null;
-		entry.site = found && { ...describeTimer(entry.label, entry.resource.deref()), file: found.file, line: found.line, files: found.files };
-		if (entry.site) entry.key = siteKey(entry.site);
-		return entry.site;
-	}
-
-	#route(key: string): RouteHandles {
-		let route = this.#routes.get(key);
-		if (!route) {
-			route = new RouteHandles();
-			this.#routes.set(key, route);
-		}
-		return route;
-	}
-}
-
-/** The stack below `hook` (the async_hooks init callback), unformatted: V8 formats it on first read. */
-function captureStack(hook: InitCallback): { stack?: string } {
-	const trace: { stack?: string } = {};
-	const limit = Error.stackTraceLimit;
-	Error.stackTraceLimit = STACK_DEPTH;
-	try {
-		Error.captureStackTrace(trace, hook);
-	} finally {
-		Error.stackTraceLimit = limit;
-	}
-	return trace;
 }

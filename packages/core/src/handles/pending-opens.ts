@@ -1,5 +1,6 @@
 import type { RequestContext } from '../request/request-context.ts';
 import type { InitCallback } from '../process/async-hook.ts';
+import type { CapturedStack } from './capture-stack.ts';
 
 /**
  * A FileHandle of `fs/promises` is made by native code when its open completes: its async_hooks init
@@ -11,8 +12,8 @@ import type { InitCallback } from '../process/async-hook.ts';
  */
 export interface PendingOpen {
 	context: RequestContext;
-	/** The open's stack, unformatted (see captureStack in handle-tracker.ts). */
-	trace: { stack?: string };
+	/** The open's stack, unformatted (see capture-stack.ts). */
+	trace: CapturedStack;
 	at: number;
 }
 
@@ -32,7 +33,7 @@ export class PendingOpens {
 	 * of the reads, writes and closes of a FileHandle, nor the open inside `readFile` or `writeFile`,
 	 * which close their handle themselves.
 	 */
-	note(context: RequestContext, hook: InitCallback, capture: () => { stack?: string }): void {
+	note(context: RequestContext, hook: InitCallback, capture: () => CapturedStack): void {
 		if (this.#pending.length >= MAX_PENDING || !isAppOpen(hook)) return;
 		this.#pending.push({ context, trace: capture(), at: performance.now() });
 	}

@@ -1,3 +1,4 @@
+import type { HandleSite } from '../protocol.ts';
 import { SiteCounts, type SiteOf } from './site-counts.ts';
 
 /**
@@ -6,6 +7,18 @@ import { SiteCounts, type SiteOf } from './site-counts.ts';
  * started then is a singleton, not a leak. Three different requests leaving handles is a pattern.
  */
 export const LEAK_REQUESTS = 3;
+
+/** What a route's report says about its handles. */
+export interface HandlesOfRoute {
+	handles: number;
+	handleSites: HandleSite[];
+	handleVerdict: 'ok' | 'leak';
+	handlesPerRequest: number;
+	handlesFlaggedAt: number | null;
+}
+
+/** The figures of a route no handle was tracked for (or when handles are not tracked at all). */
+export const NO_HANDLES: HandlesOfRoute = { handles: 0, handleSites: [], handleVerdict: 'ok', handlesPerRequest: 0, handlesFlaggedAt: null };
 
 /** One route's lingering handles and its verdict on them. */
 export class RouteHandles {
@@ -25,6 +38,16 @@ export class RouteHandles {
 
 	get perRequest(): number {
 		return this.#epochRequests === 0 ? 0 : this.#epochLingering / this.#epochRequests;
+	}
+
+	describe(): HandlesOfRoute {
+		return {
+			handles: this.live,
+			handleSites: this.sites.list(),
+			handleVerdict: this.verdict,
+			handlesPerRequest: Math.round(this.perRequest * 100) / 100,
+			handlesFlaggedAt: this.flaggedAt
+		};
 	}
 
 	requestEnded(): void {
@@ -70,5 +93,33 @@ export class RouteHandles {
 		this.#epochRequests = 0;
 		this.#epochLingering = 0;
 		this.#requestsLeaving = 0;
+	}
+}
+
+/** Every route's RouteHandles, made when a route first ends a request. */
+export class HandlesByRoute {
+	#routes = new Map<string, RouteHandles>();
+
+	get(key: string): RouteHandles | undefined {
+		return this.#routes.get(key);
+	}
+
+	/** The route's RouteHandles, made now if it has none yet. */
+	of(key: string): RouteHandles {
+		let route = this.#routes.get(key);
+		if (!route) {
+			route = new RouteHandles();
+			this.#routes.set(key, route);
+		}
+		return route;
+	}
+
+	describe(key: string): HandlesOfRoute {
+		return this.#routes.get(key)?.describe() ?? NO_HANDLES;
+	}
+
+	/** Server code was edited: every route counts anew. */
+	newEpoch(): void {
+		for (const route of this.#routes.values()) route.newEpoch();
 	}
 }
