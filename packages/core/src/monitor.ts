@@ -3,22 +3,23 @@ import { arrayBuffersAfterMinorGc, forceGc, forceMinorGc } from './heap/gc.ts';
 import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
 import { AllocationSampler, type LiveBytes } from './heap/allocation-sampler.ts';
 import { SampleSchedule } from './heap/sample-schedule.ts';
+import { SampleHistory } from './heap/sample-history.ts';
 import { SampleIntervals } from './estimator/sample-intervals.ts';
 import { requestStorage, type RequestContext } from './request/request-context.ts';
 import { MarkedRequests } from './request/marked-requests.ts';
 import { routeKey } from './messages.ts';
-import { RingBuffer } from './ring-buffer.ts';
 import { HandleTracker } from './handles/handle-tracker.ts';
-import type { FindingReport, Report, RequestSummary, RouteReport } from './protocol.ts';
+import type { Report, RequestSummary, RouteReport } from './protocol.ts';
 import type { SubjectOptions } from './findings/subject-verdict.ts';
 import { SharedSources } from './findings/shared-sources.ts';
 import { RouteTable, type RouteState } from './routes/route-table.ts';
 import { updateRouteVerdicts } from './routes/route-verdicts.ts';
 import { describeRoute } from './routes/route-report.ts';
-import { monitorClosed, monitorStarted, processReport } from './process/monitors.ts';
+import { monitorClosed, monitorStarted } from './process/monitors.ts';
 import { samplingIntervalHeld } from './process/sampling-profiler.ts';
 import { ScopeWatch } from './scope/scope-watch.ts';
 import type { MonitorOptions } from './monitor-options.ts';
+import { monitorReport } from './monitor-report.ts';
 
 export type { MonitorOptions } from './monitor-options.ts';
 
@@ -30,9 +31,6 @@ const BUFFER_CHECK_BYTES = 8 * 1024;
 
 /** Under sustained load, the timers and handles of one request in this many are tracked. */
 const WATCH_ONE_IN_UNDER_LOAD = 10;
-
-/** Post-GC samples kept for sparklines: two minutes at the default interval. */
-const HISTORY_LENGTH = 120;
 
 /**
  * Per-route retention, end to end: requests in, post-GC samples taken between them, an estimate per
@@ -50,9 +48,7 @@ export class Monitor {
 	#marked = new MarkedRequests();
 	#epoch = 0;
 	#started = 0;
-	#samples = 0;
-	#lastSample: HeapSample | null = null;
-	#history = new RingBuffer<{ at: number; heapUsed: number; external: number }>(HISTORY_LENGTH);
+	#history = new SampleHistory();
 	#allocations: AllocationSampler | undefined;
 	#handles: HandleTracker | undefined;
 	#scope: ScopeWatch | undefined;
@@ -167,25 +163,18 @@ export class Monitor {
 	}
 
 	report(): Report {
-		const routes: RouteReport[] = [];
-		for (const route of this.#routes.values()) {
-			if (!this.#options.isIgnored(route.id)) routes.push(this.#describe(route));
-		}
-		routes.sort((a, b) => b.retainedBytesPerRequest - a.retainedBytesPerRequest);
-		const last = this.#lastSample;
-		return {
-			version: 1,
+		return monitorReport({
 			epoch: this.#epoch,
-			samples: this.#samples,
-			lastSample: last && { heapUsed: last.heapUsed, external: last.external, arrayBuffers: last.arrayBuffers, at: last.at, gcMs: last.gcMs },
-			sampling: { underLoad: this.#schedule.coarse, allocationIntervalBytes: this.#schedule.interval, busySampleAfterMs: this.#schedule.busySampleAfterMs() },
-			history: [...this.#history.newestFirst()].reverse(),
-			routes,
-			staleHandles: this.#handles?.staleSites() ?? [],
-			process: processReport(),
-			unplaced: this.#intervals.unplacedEstimate(this.#schedule.interval),
-			findings: this.#findings()
-		};
+			options: this.#options,
+			routes: this.#routes,
+			describe: (route) => this.#describe(route),
+			samples: this.#history,
+			schedule: this.#schedule,
+			intervals: this.#intervals,
+			handles: this.#handles,
+			scope: this.#scope,
+			shared: this.#shared
+		});
 	}
 
 	/**
@@ -263,10 +252,8 @@ export class Monitor {
 		// Open request markers were alive at this GC: they are ours, not the app's.
 		const sample = { ...measured, heapUsed: measured.heapUsed - this.#marked.openBytes };
 		if (live) this.#marked.release();
-		this.#samples++;
+		this.#history.push(sample);
 		const resampled = this.#schedule.takeResampled();
-		this.#lastSample = sample;
-		this.#history.push({ at: sample.at, heapUsed: sample.heapUsed, external: sample.external });
 		this.#intervals.add(sample, live, this.#epoch, resampled);
 		if (live) {
 			this.#routes.addTrendPoints(live, this.#options.warmupRequests);
@@ -313,17 +300,6 @@ export class Monitor {
 		this.#intervals.restartTrends();
 		this.#routes.restartTrends();
 		this.#shared.restartTrends();
-	}
-
-	/** Shared files that keep memory (hooks, layouts, instrumentation), and state shared across requests. */
-	#findings(): FindingReport[] {
-		return [
-			...this.#shared
-				.report()
-				.filter((finding) => finding.verdict !== 'warming' || finding.retainedBytesPerRequest > 0)
-				.map((finding) => (this.#scope ? { ...finding, keptBy: this.#scope.keptBy(`${finding.kind}:${finding.file}`) } : finding)),
-			...(this.#scope?.sharedState.report() ?? [])
-		];
 	}
 
 	#describe(route: RouteState): RouteReport {
