@@ -64,7 +64,7 @@ export class Monitor {
 			options.onError(error);
 		}
 		this.#intervals = new SampleIntervals(options.window);
-		this.#schedule = new SampleSchedule({ ...options, allocationsSampled: this.#allocations !== undefined, onResample: () => this.#resampled() });
+		this.#schedule = new SampleSchedule({ ...options, allocationsSampled: this.#allocations !== undefined, onResample: () => this.#samplingChanged() });
 		this.#judging = { ...options, samplingInterval: () => this.#schedule.interval, trendWindow: () => this.#schedule.trendWindow(options.window) };
 		this.#shared = new SharedSources({ ...this.#judging, onFindingChange: (finding, previous) => options.onFindingChange?.(finding, previous) });
 		this.sampler = new IdleSampler({
@@ -277,13 +277,13 @@ export class Monitor {
 			describe: (route) => this.#describe(route)
 		});
 		// Every route that took requests since the last sample is `ok` (or ignored), and no shared source is flagged.
-		if (active.length > 0) this.#schedule.settle(this.#routes.allOk(active, this.#options.isIgnored) && !this.#shared.anyLeaking() && !resampled);
+		if (active.length > 0) this.#schedule.settle(this.#routes.allOk(active, (id) => this.#options.isIgnored(id)) && !this.#shared.anyLeaking() && !resampled);
 		// After this sample's profile is used, so that a change of rate starts the next interval clean.
 		this.#schedule.observeLoad();
 	}
 
 	/** Allocation sampling went coarser under sustained load, or back: what was measured at the old rate starts over. */
-	#resampled(): void {
+	#samplingChanged(): void {
 		try {
 			this.#allocations!.restart(this.#schedule.interval);
 		} catch (error) {
