@@ -1,30 +1,19 @@
 import type { LiveBytes } from '../heap/live-bytes-tally.ts';
 import { LiveBytesTrend } from '../estimator/live-bytes-trend.ts';
-import { nextVerdict, type RouteEstimate } from '../estimator/verdict.ts';
 import type { FindingReport, Verdict } from '../protocol.ts';
-import { allocationSources, type SourceOptions } from './allocation-sources.ts';
+import { judgeSubject, type Subject, type SubjectOptions } from './subject-verdict.ts';
 
-export interface SharedSourceOptions extends SourceOptions {
+export interface SharedSourceOptions extends SubjectOptions {
 	warmupRequests: number;
-	minRequests: number;
-	/** The allocation sampling interval in force (it changes under load). */
-	samplingInterval(): number;
-	/** Requests a trend spans at that interval (see LoadGovernor.trendWindow). */
-	trendWindow(): number;
 	onFindingChange(finding: FindingReport, previous: Verdict): void;
 }
 
-interface SharedSource {
+interface SharedSource extends Subject {
 	kind: FindingReport['kind'];
 	file: string;
 	/** Route id prefix of the routes it runs under; null for every request (hooks). */
 	prefix: string | null;
-	trend: LiveBytesTrend;
 	turnover: number;
-	verdict: Verdict;
-	estimate: RouteEstimate | undefined;
-	firstFlaggedAt: number | null;
-	sources: FindingReport['sources'];
 	/** Updates in a row that would have cleared a stated leak: it clears at CLEAR_AFTER. */
 	clearing: number;
 }
@@ -62,16 +51,19 @@ export class SharedSources {
 			const requests = requestsUnder(source.prefix);
 			if (requests <= this.#options.warmupRequests) continue;
 			source.trend.add({ requests, liveBytes: bytes?.live ?? 0, turnover: source.turnover, sites: bytes?.sites });
-			const trend = source.trend.estimate(this.#options.trendWindow(), this.#options.samplingInterval());
-			source.estimate = trend ? { ...trend, externalBytesPerRequest: 0 } : source.estimate;
-			source.sources = allocationSources(source.trend, this.#options);
-			const previous = source.verdict;
-			const next = nextVerdict(previous, source.estimate, this.#options);
-			source.clearing = previous === 'leak' && next === 'ok' ? source.clearing + 1 : 0;
-			source.verdict = source.clearing > 0 && source.clearing < CLEAR_AFTER ? previous : next;
-			if (source.verdict === previous) continue;
-			if (source.verdict === 'leak') source.firstFlaggedAt ??= requests;
-			if (previous !== 'warming' || source.verdict === 'leak') this.#options.onFindingChange(describe(source), previous);
+			const told = judgeSubject(
+				source,
+				{
+					requests,
+					estimate: (trend) => trend && { ...trend, externalBytesPerRequest: 0 },
+					settle: (next, previous) => {
+						source.clearing = previous === 'leak' && next === 'ok' ? source.clearing + 1 : 0;
+						return source.clearing > 0 && source.clearing < CLEAR_AFTER ? previous : next;
+					}
+				},
+				this.#options
+			);
+			if (told !== undefined) this.#options.onFindingChange(describe(source), told);
 		}
 	}
 

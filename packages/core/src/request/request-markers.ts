@@ -20,7 +20,7 @@ const LENGTHS = 1024;
  * markers under sustained load). When a read is that long in coming (on a loaded machine forced GCs
  * wait, and V8's own GCs read no profile), the open markers are let go and marking starts again, so
  * that the requests just before the read are placed; what earlier ones allocated stays unplaced. The monitor scales what each read newly places by that read's share of marked requests (see
- * Monitor#placeMarked); scaling all of it by a ratio that drifts made slopes out of nothing.
+ * MarkedRequests#weights in marked-requests.ts); scaling all of it by a ratio that drifts made slopes out of nothing.
  */
 const MAX_OPEN = 128;
 

@@ -1,0 +1,59 @@
+// The monitor's snapshot for the overlay, the report endpoint and `heapwatch check` (Report): every
+// part's figures gathered in one shape. Reads only; nothing here changes what is measured.
+import type { SampleIntervals } from './estimator/sample-intervals.ts';
+import type { SharedSources } from './findings/shared-sources.ts';
+import type { HandleTracker } from './handles/handle-tracker.ts';
+import type { SampleHistory } from './heap/sample-history.ts';
+import type { SampleSchedule } from './heap/sample-schedule.ts';
+import type { MonitorOptions } from './monitor-options.ts';
+import { processReport } from './process/monitors.ts';
+import type { FindingReport, Report, RouteReport } from './protocol.ts';
+import type { RouteState, RouteTable } from './routes/route-table.ts';
+import type { ScopeWatch } from './scope/scope-watch.ts';
+
+export interface ReportParts {
+	epoch: number;
+	options: Pick<MonitorOptions, 'isIgnored'>;
+	routes: RouteTable;
+	describe(route: RouteState): RouteReport;
+	samples: SampleHistory;
+	schedule: SampleSchedule;
+	intervals: SampleIntervals;
+	handles: HandleTracker | undefined;
+	scope: ScopeWatch | undefined;
+	shared: SharedSources;
+}
+
+export function monitorReport(parts: ReportParts): Report {
+	const { schedule, options } = parts;
+	const routes: RouteReport[] = [];
+	for (const route of parts.routes.values()) {
+		if (!options.isIgnored(route.id)) routes.push(parts.describe(route));
+	}
+	routes.sort((a, b) => b.retainedBytesPerRequest - a.retainedBytesPerRequest);
+	const samples = parts.samples.report();
+	return {
+		version: 1,
+		epoch: parts.epoch,
+		samples: samples.samples,
+		lastSample: samples.lastSample,
+		sampling: { underLoad: schedule.coarse, allocationIntervalBytes: schedule.interval, busySampleAfterMs: schedule.busySampleAfterMs() },
+		history: samples.history,
+		routes,
+		staleHandles: parts.handles?.staleSites() ?? [],
+		process: processReport(),
+		unplaced: parts.intervals.unplacedEstimate(schedule.interval),
+		findings: findings(parts)
+	};
+}
+
+/** Shared files that keep memory (hooks, layouts, instrumentation), and state shared across requests. */
+function findings({ shared, scope }: ReportParts): FindingReport[] {
+	return [
+		...shared
+			.report()
+			.filter((finding) => finding.verdict !== 'warming' || finding.retainedBytesPerRequest > 0)
+			.map((finding) => (scope ? { ...finding, keptBy: scope.keptBy(`${finding.kind}:${finding.file}`) } : finding)),
+		...(scope?.sharedState.report() ?? [])
+	];
+}
