@@ -1,6 +1,7 @@
 // What the monitor is told by the plugin (or the production entry): thresholds, the app's layout, and
 // where verdict changes go. Its own file so the contract reads on one page, apart from the wiring.
-import type { AllocationSite, ClassifyScript, IsAppCode } from './heap/allocation-sampler.ts';
+import type { ClassifyScript, IsAppCode } from './heap/allocation-keys.ts';
+import type { AllocationSite } from './heap/allocation-site.ts';
 import type { FindingReport, RouteReport, SourceLocation, StaleHandleSite, Verdict } from './protocol.ts';
 
 export interface MonitorOptions {

@@ -1,7 +1,8 @@
 import { memoryDeltasSince, readHeap, readMemory, type MemoryAtStart } from './heap/memory.ts';
 import { arrayBuffersAfterMinorGc, forceGc, forceMinorGc } from './heap/gc.ts';
 import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
-import { AllocationSampler, type LiveBytes } from './heap/allocation-sampler.ts';
+import { AllocationSampler } from './heap/allocation-sampler.ts';
+import type { LiveBytes } from './heap/live-bytes-tally.ts';
 import { SampleSchedule } from './heap/sample-schedule.ts';
 import { SampleHistory } from './heap/sample-history.ts';
 import { SampleIntervals } from './estimator/sample-intervals.ts';

@@ -1,7 +1,8 @@
 // What each interval between two post-GC samples shows: the requests of each route in it, the heap
 // growth no allocation sample placed, the Buffers requests left behind. These feed the regression on
 // request counts (RetentionEstimator) and the process-wide trend of unplaced growth (Report.unplaced).
-import { UNPLACED, type LiveBytes } from '../heap/allocation-sampler.ts';
+import { UNPLACED } from '../heap/allocation-keys.ts';
+import type { LiveBytes } from '../heap/live-bytes-tally.ts';
 import type { HeapSample } from '../heap/idle-sampler.ts';
 import type { Report } from '../protocol.ts';
 import { LiveBytesTrend } from './live-bytes-trend.ts';

@@ -12,9 +12,6 @@ import { HandlesByRoute, RouteHandles, type HandlesOfRoute } from './route-handl
 import { SiteCounts } from './site-counts.ts';
 import { aliveResource, siteOfResource, trackedResource, watchedRequest, type TrackedResource, type WatchedRequest } from './tracked-resource.ts';
 
-// Decided in route-handles.ts; re-exported because monitor.ts imports it from here.
-export type { HandlesOfRoute };
-
 export interface HandleTrackerOptions extends SiteFilter {
 	/** How long after its response a resource must still be alive and ref'd to count as lingering. */
 	graceMs: number;

@@ -6,11 +6,6 @@ import { ProfilePlaces } from './profile-places.ts';
 import { readSamplingProfile } from './sampling-profile.ts';
 import { ScriptNames } from './script-names.ts';
 
-// Decided in the modules named; re-exported because monitor.ts imports them from here.
-export { UNPLACED, type ClassifyScript, type IsAppCode } from './allocation-keys.ts';
-export type { AllocationSite } from './allocation-site.ts';
-export type { LiveBytes, MarkerWeightOfKey } from './live-bytes-tally.ts';
-
 /**
  * Samples allocations in-process with V8's sampling heap profiler (via node:inspector) and, right
  * after a forced GC, sums the sampled bytes still alive per key. Each allocation goes to the

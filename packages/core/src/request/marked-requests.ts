@@ -1,7 +1,8 @@
 // Request markers as the monitor uses them: which requests get one, which route what they allocated
 // goes to, and how much each placed sample stands for at a profile read. RequestMarkers places bytes;
 // this decides what a placement is worth, so the weighting rule lives in one place.
-import type { AllocationSampler, LiveBytes, MarkerWeightOfKey } from '../heap/allocation-sampler.ts';
+import type { AllocationSampler } from '../heap/allocation-sampler.ts';
+import type { LiveBytes, MarkerWeightOfKey } from '../heap/live-bytes-tally.ts';
 import { RequestMarkers } from './request-markers.ts';
 
 /** A route's requests (this epoch) before request markers place what its requests allocate. */

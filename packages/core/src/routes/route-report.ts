@@ -2,7 +2,8 @@
 // estimate rounded for display, and what the handle tracker and module scope add. One shape for the
 // report and for every verdict change, so the two never disagree.
 import type { RouteEstimate } from '../estimator/verdict.ts';
-import type { HandlesOfRoute, HandleTracker } from '../handles/handle-tracker.ts';
+import type { HandleTracker } from '../handles/handle-tracker.ts';
+import { NO_HANDLES } from '../handles/route-handles.ts';
 import { routeKey } from '../messages.ts';
 import type { MonitorOptions } from '../monitor-options.ts';
 import type { RouteReport } from '../protocol.ts';
@@ -17,8 +18,6 @@ export interface RouteReportContext {
 
 /** Trend points a route's sparkline shows. */
 const HISTORY_POINTS = 60;
-
-const NO_HANDLES: HandlesOfRoute = { handles: 0, handleSites: [], handleVerdict: 'ok', handlesPerRequest: 0, handlesFlaggedAt: null };
 
 export function describeRoute(route: RouteState, context: RouteReportContext): RouteReport {
 	const { handles, scope } = context;

@@ -2,7 +2,7 @@
 // epoch), its last request, its live-bytes trend. Kept apart from how routes are judged and reported,
 // so that the counts that feed both are decided here alone.
 import { LiveBytesTrend } from '../estimator/live-bytes-trend.ts';
-import type { LiveBytes } from '../heap/allocation-sampler.ts';
+import type { LiveBytes } from '../heap/live-bytes-tally.ts';
 import type { Subject } from '../findings/subject-verdict.ts';
 import { routeKey } from '../messages.ts';
 import type { RequestSummary } from '../protocol.ts';
