@@ -1,4 +1,3 @@
-import { SvelteMap } from 'svelte/reactivity';
 import { applyDelta, type ServerMessage, type StateMessage, type Warning } from '#messages';
 import { connect, type Status } from './connection.ts';
 import type { OverlayOptions } from './options.ts';
@@ -13,8 +12,12 @@ export class Feed {
 	state = $state.raw<StateMessage | null>(null);
 	status = $state<Status>('connecting');
 	warnings = $state.raw<ArrivedWarning[]>([]);
-	/** When each warning (by key) first arrived; read only to build `warnings`. */
-	#seen = new SvelteMap<string, number>();
+	/**
+	 * When each warning (by key) first arrived. Read only to build `warnings`, never by an effect, so a
+	 * plain Map: SvelteMap would bring its reactivity code into the bundle for nothing.
+	 */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
+	#seen = new Map<string, number>();
 	#stop: () => void;
 
 	constructor(transport: OverlayOptions['transport']) {
