@@ -5,8 +5,10 @@ import { defineConfig } from 'vite';
 const messages = fileURLToPath(new URL('../core/src/messages.ts', import.meta.url));
 
 /**
- * One ESM file with the Svelte runtime in it, served by the plugin from its dist. The only import
- * left is the options module, which the plugin provides per dev server.
+ * The overlay the plugin serves from its dist: overlay.js, which every page loads (the badge, the
+ * feed, plain DOM), and the files it imports on the panel's first open (the panel and the Svelte
+ * runtime). The only import left outside them is the options module, which the plugin provides per
+ * dev server.
  */
 export default defineConfig({
 	plugins: [svelte({ compilerOptions: { css: 'injected', runes: true } })],
@@ -16,7 +18,11 @@ export default defineConfig({
 		minify: true,
 		sourcemap: false,
 		lib: { entry: 'src/main.ts', formats: ['es'], fileName: () => 'overlay.js' },
-		// Lib mode keeps whitespace in ES output for the consumer's tree-shaking; nothing shakes this file, so minify fully.
-		rolldownOptions: { external: ['virtual:heapwatch-options'], output: { minify: true } }
+		rolldownOptions: {
+			external: ['virtual:heapwatch-options'],
+			// Lib mode keeps whitespace in ES output for the consumer's tree-shaking; nothing shakes these files, so minify fully.
+			// overlay-panel.js, and overlay-shared.js for what both load (the message parsers, formatting).
+			output: { minify: true, chunkFileNames: (chunk) => (chunk.isDynamicEntry ? 'overlay-[name].js' : 'overlay-shared.js') }
+		}
 	}
 });

@@ -20,6 +20,7 @@ export default defineConfig({
 	dts: withTypes && { eager: true, tsconfigRaw: { include: declarationRoots } },
 	// @heapwatch/core is private: bundled in, so users install one package.
 	deps: { alwaysBundle: ['@heapwatch/core'] },
-	// The overlay is built first by pnpm (a workspace devDependency); tsdown cleans dist, so copy after.
-	copy: [{ from: '../overlay/dist/overlay.js', to: 'dist/overlay' }]
+	// The overlay (overlay.js and the chunks it imports) is built first by pnpm (a workspace
+	// devDependency); tsdown cleans dist, so copy after.
+	copy: [{ from: '../overlay/dist/*.js', to: 'dist/overlay' }]
 });

@@ -1,6 +1,5 @@
-import { mount } from 'svelte';
 import options from 'virtual:heapwatch-options';
-import App from './components/App.svelte';
+import { startOverlay } from './shell.ts';
 
 const TAG = 'heapwatch-overlay';
 
@@ -12,5 +11,5 @@ if (options && !document.querySelector(TAG)) {
 	// An open shadow root: the app's styles do not reach in, ours do not leak out, and tests can look inside.
 	const shadow = host.attachShadow({ mode: 'open' });
 	document.body.append(host);
-	mount(App, { target: shadow, props: { options } });
+	startOverlay(shadow, options);
 }

@@ -5,8 +5,12 @@ import type { Log } from '../log.ts';
 import type { ResolvedOverlayOptions } from '../options.ts';
 import type { Transport } from './feed.ts';
 
-/** Built by packages/overlay and copied here by the plugin's build; Svelte runtime included. */
-const BUNDLE = fileURLToPath(new URL('./overlay/overlay.js', import.meta.url));
+/**
+ * Built by packages/overlay and copied here by the plugin's build: overlay.js, which every page
+ * loads, and the chunks it imports from the same folder (the panel and the Svelte runtime, on first open).
+ */
+const BUNDLE_DIR = fileURLToPath(new URL('./overlay/', import.meta.url));
+const BUNDLE = `${BUNDLE_DIR}overlay.js`;
 
 const ENTRY_ID = 'virtual:heapwatch-overlay';
 const OPTIONS_ID = 'virtual:heapwatch-options';
@@ -53,22 +57,22 @@ export function overlayPlugin(options: ResolvedOverlayOptions, state: OverlaySta
 			}
 		},
 		load: {
-			filter: { id: [new RegExp(`^${RESOLVED_OPTIONS_ID}$`), new RegExp(`^${escapeRegExp(BUNDLE)}(?:\\?|$)`)] },
+			filter: { id: [new RegExp(`^${RESOLVED_OPTIONS_ID}$`), new RegExp(`^${escapeRegExp(BUNDLE_DIR)}[\\w-]+\\.js(?:\\?|$)`)] },
 			handler(id) {
 				if (id === RESOLVED_OPTIONS_ID) {
 					const browser: BrowserOptions | null = state.transport && { ...options, transport: state.transport, base, root };
 					return `export default ${JSON.stringify(browser)};`;
 				}
-				if (id.split('?')[0] === BUNDLE) {
-					// Read it ourselves: the file sits outside the app, where Vite's server.fs.allow may refuse it.
-					if (fs.existsSync(BUNDLE)) return fs.readFileSync(BUNDLE, 'utf8');
-					state.log?.once(
-						'no-overlay-bundle',
-						'error',
-						`the overlay bundle is missing (${BUNDLE}), so pages show no overlay. Reinstall vite-plugin-heapwatch; terminal warnings still work.`
-					);
-					return 'export {};';
-				}
+				// overlay.js, or a chunk it imports (Vite resolves those next to it).
+				const file = id.split('?')[0];
+				// Read it ourselves: the file sits outside the app, where Vite's server.fs.allow may refuse it.
+				if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
+				state.log?.once(
+					'no-overlay-bundle',
+					'error',
+					`the overlay bundle is missing (${file}), so pages show no overlay. Reinstall vite-plugin-heapwatch; terminal warnings still work.`
+				);
+				return 'export {};';
 			}
 		},
 		transform: {

@@ -94,4 +94,18 @@ describe('the packed tarball, installed into an app outside the workspace', () =
 		const options = await (await fetch(server.url + optionsUrl)).text();
 		expect(options).toMatch(/^export default \{.*"transport":\{/);
 	});
+
+	it('serves the chunks the overlay imports from the installed package: the shared code, and the panel on first open', async () => {
+		const client = await (await fetch(`${server.url}/@vite/client`)).text();
+		const overlayUrl = new URL(client.match(/import\("([^"]*\/vite-plugin-heapwatch\/dist\/overlay\/overlay\.js)"\)/)![1], server.url);
+		const code = await (await fetch(overlayUrl)).text();
+		const chunks = [...code.matchAll(/["'`]([^"'`]*\/?overlay-[\w-]+\.js(?:\?[^"'`]*)?)["'`]/g)].map((match) => new URL(match[1], overlayUrl));
+		expect(chunks.map((url) => path.posix.basename(url.pathname)).sort()).toEqual(['overlay-panel.js', 'overlay-shared.js']);
+		for (const url of chunks) {
+			const response = await fetch(url);
+			expect(response.status, url.pathname).toBe(200);
+			const chunk = await response.text();
+			if (url.pathname.endsWith('overlay-panel.js')) expect(chunk).toContain('heapwatch-panel');
+		}
+	});
 });
