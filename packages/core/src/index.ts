@@ -1,4 +1,5 @@
 export { Monitor, type MonitorOptions } from './monitor.ts';
+export type { MonitorEvent, MonitorEvents, MonitorListener } from './events/monitor-events.ts';
 export { SCOPE_REGISTRY_KEY } from './scope/scope-registry.ts';
 export { requestStorage, type RequestContext } from './request/request-context.ts';
 export { RetentionEstimator, type RetentionEstimate, type EstimatorOptions } from './estimator/retention-estimator.ts';

@@ -1,8 +1,8 @@
-// What the monitor is told by the plugin (or the production entry): thresholds, the app's layout, and
-// where verdict changes go. Its own file so the contract reads on one page, apart from the wiring.
+// What the monitor is told by the plugin: thresholds and the app's layout. What it finds goes out as
+// events (events/monitor-events.ts). Its own file so the contract reads on one page, apart from the wiring.
 import type { ClassifyScript, IsAppCode } from './heap/allocation-keys.ts';
 import type { AllocationSite } from './heap/allocation-site.ts';
-import type { FindingReport, RouteReport, SourceLocation, StaleHandleSite, Verdict } from './protocol.ts';
+import type { SourceLocation } from './protocol.ts';
 
 export interface MonitorOptions {
 	leakThreshold: number;
@@ -12,7 +12,6 @@ export interface MonitorOptions {
 	minRequests: number;
 	/** Routes counted (their memory has to go somewhere) but never reported or warned about. */
 	isIgnored(id: string | null): boolean;
-	onVerdictChange(route: RouteReport, previous: Verdict): void;
 	/** The server file of a route, relative to the app root. */
 	fileOf(id: string | null): string | null;
 	/**
@@ -28,10 +27,7 @@ export interface MonitorOptions {
 	isAppCode?: IsAppCode;
 	/** Maps an allocation site (generated position) to the original file and line. */
 	resolveSource?(site: AllocationSite): SourceLocation | undefined;
-	/** Allocation sampling went coarser under sustained load, or back (interval in bytes, requests/s). */
-	onSamplingChange?(interval: number, coarse: boolean): void;
-	/** A hooks.server or +layout.server file started or stopped keeping memory under its routes. */
-	onFindingChange?(finding: FindingReport, previous: Verdict): void;
+	/** heapwatch's own failures: reported, never thrown into the app's requests. */
 	onError(error: unknown): void;
 	/**
 	 * Watches the app's server modules at module scope (registered by an SSR transform): the
@@ -47,8 +43,5 @@ export interface MonitorOptions {
 		/** Directories of dev tooling besides Vite's and Kit's (ours): their resources are never the app's. */
 		tooling: string[];
 		graceMs: number;
-		onVerdictChange(route: RouteReport): void;
-		/** An HMR edit replaced modules whose timers or handles still run. */
-		onStale(sites: StaleHandleSite[]): void;
 	};
 }

@@ -10,7 +10,7 @@ import { requestStorage, type RequestContext } from './request/request-context.t
 import { MarkedRequests } from './request/marked-requests.ts';
 import { routeKey } from './messages.ts';
 import { HandleTracker } from './handles/handle-tracker.ts';
-import type { Report, RequestSummary, RouteReport } from './protocol.ts';
+import type { FindingReport, Report, RequestSummary, RouteReport, Verdict } from './protocol.ts';
 import type { SubjectOptions } from './findings/subject-verdict.ts';
 import { SharedSources } from './findings/shared-sources.ts';
 import { RouteTable, type RouteState } from './routes/route-table.ts';
@@ -20,6 +20,7 @@ import { monitorClosed, monitorStarted } from './process/monitors.ts';
 import { samplingIntervalHeld } from './process/sampling-profiler.ts';
 import { ScopeWatch } from './scope/scope-watch.ts';
 import type { MonitorOptions } from './monitor-options.ts';
+import { MonitorEvents } from './events/monitor-events.ts';
 import { monitorReport } from './monitor-report.ts';
 
 export type { MonitorOptions } from './monitor-options.ts';
@@ -35,11 +36,13 @@ const WATCH_ONE_IN_UNDER_LOAD = 10;
 
 /**
  * Per-route retention, end to end: requests in, post-GC samples taken between them, an estimate per
- * route, and a verdict change reported once when a route starts or stops leaking. This class wires
- * the parts together; each part is its own module (routes/, estimator/, heap/, findings/, scope/).
+ * route, and a verdict change told once (on `events`) when a route starts or stops leaking. This class
+ * wires the parts together; each part is its own module (routes/, estimator/, heap/, findings/, scope/).
  */
 export class Monitor {
 	readonly sampler: IdleSampler<Map<string, LiveBytes> | undefined>;
+	/** Everything the monitor finds, and every change of its report: subscribe, never poll. */
+	readonly events: MonitorEvents;
 	#options: MonitorOptions;
 	/** What routes and shared files are judged with: the options and the sampling in force. */
 	#judging: MonitorOptions & SubjectOptions;
@@ -57,6 +60,7 @@ export class Monitor {
 
 	constructor(options: MonitorOptions) {
 		this.#options = options;
+		this.events = new MonitorEvents(options.onError);
 		monitorStarted(this);
 		try {
 			this.#allocations = new AllocationSampler(options.classifyScript, options.allocationSamplingInterval, options.isAppCode);
@@ -67,7 +71,8 @@ export class Monitor {
 		this.#intervals = new SampleIntervals(options.window);
 		this.#schedule = new SampleSchedule({ ...options, allocationsSampled: this.#allocations !== undefined, onResample: () => this.#samplingChanged() });
 		this.#judging = { ...options, samplingInterval: () => this.#schedule.interval, trendWindow: () => this.#schedule.trendWindow(options.window) };
-		this.#shared = new SharedSources({ ...this.#judging, onFindingChange: (finding, previous) => options.onFindingChange?.(finding, previous) });
+		const onFindingChange = (finding: FindingReport, previous: Verdict) => this.events.emit({ type: 'finding', finding, previous });
+		this.#shared = new SharedSources({ ...this.#judging, onFindingChange });
 		this.sampler = new IdleSampler({
 			intervalMs: options.sampleInterval,
 			busyAfterMs: () => this.#schedule.busySampleAfterMs(),
@@ -78,7 +83,7 @@ export class Monitor {
 		});
 		if (options.handles) this.#startHandleTracking(options.handles);
 		if (options.scope) {
-			const { classifyScript, onFindingChange, onError } = options;
+			const { classifyScript, onError } = options;
 			const { root, importersOf } = options.scope;
 			this.#scope = new ScopeWatch({ root, importersOf, tooling: options.handles?.tooling ?? [], classifyScript, onFindingChange, onError });
 		}
@@ -142,6 +147,7 @@ export class Monitor {
 		} finally {
 			if (context.watchHandles) this.#handles?.unwatch();
 			this.sampler.ended(context);
+			this.events.emit({ type: 'changed' });
 		}
 	}
 
@@ -149,18 +155,20 @@ export class Monitor {
 	endSubRequest(id: string | null, context: RequestContext, status: number): void {
 		this.#record(id, this.#summarize(context, status, true, false));
 		this.#handles?.requestEnded(context, routeKey(id));
+		this.events.emit({ type: 'changed' });
 	}
 
 	/** Server code was edited: its modules are new instances, so measure anew (with warm-up). */
 	newEpoch(replacedFiles: ReadonlySet<string> = new Set()): void {
 		this.#epoch++;
 		const stale = this.#handles?.modulesReplaced(replacedFiles, this.#epoch);
-		if (stale?.length) this.#options.handles!.onStale(stale);
+		if (stale?.length) this.events.emit({ type: 'stale-handles', sites: stale });
 		this.#intervals.newEpoch();
 		this.#marked.newEpoch();
 		this.#schedule.unsettle();
 		this.#routes.newEpoch();
 		this.#restartTrends();
+		this.events.emit({ type: 'changed' });
 	}
 
 	report(): Report {
@@ -194,6 +202,7 @@ export class Monitor {
 		this.#allocations?.close();
 		this.#handles?.close();
 		this.#scope?.close();
+		this.events.close();
 	}
 
 	#startHandleTracking(options: NonNullable<MonitorOptions['handles']>): void {
@@ -204,8 +213,9 @@ export class Monitor {
 			onError: this.#options.onError,
 			onVerdictChange: (key) => {
 				const route = this.#routes.get(key);
-				if (route && !this.#options.isIgnored(route.id)) options.onVerdictChange(this.#describe(route));
-			}
+				if (route && !this.#options.isIgnored(route.id)) this.events.emit({ type: 'route-handles', route: this.#describe(route) });
+			},
+			onChange: () => this.events.emit({ type: 'changed' })
 		});
 		this.#handles.start();
 	}
@@ -273,6 +283,7 @@ export class Monitor {
 		updateRouteVerdicts({
 			routes: this.#routes,
 			options: this.#judging,
+			onVerdictChange: (route, previous) => this.events.emit({ type: 'route-verdict', route, previous }),
 			regression: (key) => this.#intervals.estimate(key, this.#epoch),
 			scope: this.#scope,
 			describe: (route) => this.#describe(route)
@@ -281,6 +292,7 @@ export class Monitor {
 		if (active.length > 0) this.#schedule.settle(this.#routes.allOk(active, (id) => this.#options.isIgnored(id)) && !this.#shared.anyLeaking() && !resampled);
 		// After this sample's profile is used, so that a change of rate starts the next interval clean.
 		this.#schedule.observeLoad();
+		this.events.emit({ type: 'changed' });
 	}
 
 	/** Allocation sampling went coarser under sustained load, or back: what was measured at the old rate starts over. */
@@ -293,7 +305,7 @@ export class Monitor {
 		this.#handles?.watchOneIn(this.#schedule.coarse ? WATCH_ONE_IN_UNDER_LOAD : 1);
 		this.#intervals.forgetLive();
 		this.#restartTrends();
-		this.#options.onSamplingChange?.(this.#schedule.interval, this.#schedule.coarse);
+		this.events.emit({ type: 'sampling', interval: this.#schedule.interval, coarse: this.#schedule.coarse });
 	}
 
 	/** Live-bytes trends start over: after an edit (new module instances) or a sampling restart. */

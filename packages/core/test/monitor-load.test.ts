@@ -18,14 +18,15 @@ beforeEach(() => {
 		window: 20,
 		minRequests: 10,
 		isIgnored: () => false,
-		onVerdictChange: () => {},
 		fileOf: () => null,
 		classifyScript: () => undefined,
 		allocationSamplingInterval: 16 * 1024,
-		onSamplingChange: (_, coarse) => changes.push(coarse),
 		onError: (error) => {
 			throw error;
 		}
+	});
+	monitor.events.subscribe((event) => {
+		if (event.type === 'sampling') changes.push(event.coarse);
 	});
 });
 

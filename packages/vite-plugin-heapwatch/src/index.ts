@@ -12,15 +12,7 @@ import { createBridge, createRequestMiddleware } from './server/request-tracking
 import { createEndpointGuard } from './server/endpoint-guard.ts';
 import { createReportMiddleware } from './server/report-endpoint.ts';
 import { createRetainersMiddleware } from './server/retainers-endpoint.ts';
-import {
-	formatCleared,
-	formatFinding,
-	formatFindingCleared,
-	formatHandleLeak,
-	formatHandlesCleared,
-	formatLeak,
-	formatStaleHandles
-} from './server/warnings.ts';
+import { reportToTerminal } from './server/terminal-reporter.ts';
 import { overlayPlugin, type OverlayState } from './overlay/overlay-plugin.ts';
 import { scopePlugin } from './scope/scope-plugin.ts';
 import { startOverlayFeed } from './overlay/feed.ts';
@@ -121,35 +113,15 @@ function startMonitoring(
 		resolveSource: createSourceResolver(server, root),
 		onError,
 		scope: { root, importersOf: (file) => importersOf(server, file) },
-		onSamplingChange(interval, coarse) {
-			const kb = `${interval / 1024} KB`;
-			log.info(
-				coarse
-					? `sustained load: sampling allocations every ${kb} and watching the timers and handles of one request in ten, to stay out of the way; small leaks take longer to find until traffic calms down.`
-					: `traffic calmed down: sampling allocations every ${kb} and watching every request again.`
-			);
-		},
-		onFindingChange(finding) {
-			if (finding.verdict === 'leak') log.warn(formatFinding(finding));
-			else log.info(formatFindingCleared(finding));
-		},
-		onVerdictChange(route) {
-			if (route.verdict === 'leak') log.warn(formatLeak(route));
-			else log.info(formatCleared(route));
-		},
 		handles: {
 			root,
 			// Our own code (dist/, wherever the package is installed or linked from); not the package root,
 			// under which the test fixtures (Kit apps) live.
 			tooling: [path.dirname(fileURLToPath(import.meta.url)) + path.sep],
-			graceMs: options.handleGrace,
-			onVerdictChange(route) {
-				if (route.handleVerdict === 'leak') log.warn(formatHandleLeak(route));
-				else log.info(formatHandlesCleared(route));
-			},
-			onStale: (sites) => log.warn(formatStaleHandles(sites))
+			graceMs: options.handleGrace
 		}
 	});
+	reportToTerminal(monitor.events, log);
 
 	const remoteIdOf = (pathname: string) => matchRemoteFunction(table, pathname)?.id;
 	const uninstallBridge = installBridge(createBridge(monitor, onError, remoteIdOf));
@@ -166,7 +138,7 @@ function startMonitoring(
 	server.middlewares.use(createRequestMiddleware(monitor, routing, onError));
 	log.info(`measuring server memory per route: ${server.config.base}${REPORT_PATH}`);
 	overlay.log = log;
-	const feed = options.overlay ? startFeed(server, log, () => monitor.report(), onError) : null;
+	const feed = options.overlay ? startFeed(server, log, monitor, onError) : null;
 	overlay.transport = feed?.transport ?? null;
 
 	let closed = false;

@@ -17,6 +17,8 @@ export interface HandleTrackerOptions extends SiteFilter {
 	graceMs: number;
 	/** A route turned `leak` or back to `ok` for handles. */
 	onVerdictChange(key: string): void;
+	/** A resource started lingering, or a lingering or stale one ended: what describe() says changed. */
+	onChange?(): void;
 	onError(error: unknown): void;
 }
 
@@ -262,6 +264,7 @@ export class HandleTracker {
 			this.#stale.remove(entry.key!);
 		}
 		this.#forget(entry);
+		this.#options.onChange?.();
 	}
 
 	#forget(entry: TrackedResource): void {
@@ -284,5 +287,6 @@ export class HandleTracker {
 		request.left = true;
 		const route = this.#routes.of(request.key);
 		if (route.linger(entry.key!, site, newRequest, request.epoch === this.#epoch, request.ordinal)) this.#options.onVerdictChange(request.key);
+		this.#options.onChange?.();
 	}
 }

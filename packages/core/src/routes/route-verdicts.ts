@@ -11,17 +11,16 @@ import type { RouteState, RouteTable } from './route-table.ts';
 
 export interface RouteVerdictContext {
 	routes: RouteTable;
-	options: SubjectOptions & {
-		isIgnored(id: string | null): boolean;
-		onVerdictChange(route: RouteReport, previous: Verdict): void;
-	};
+	options: SubjectOptions & { isIgnored(id: string | null): boolean };
+	/** A change worth telling (see judgeSubject), of a route not ignored. */
+	onVerdictChange(route: RouteReport, previous: Verdict): void;
 	/** The regression's estimate for a route key, this epoch (see RetentionEstimator). */
 	regression(key: string): RetentionEstimate | undefined;
 	scope: ScopeWatch | undefined;
 	describe(route: RouteState): RouteReport;
 }
 
-export function updateRouteVerdicts({ routes, options, regression, scope, describe }: RouteVerdictContext): void {
+export function updateRouteVerdicts({ routes, options, onVerdictChange, regression, scope, describe }: RouteVerdictContext): void {
 	for (const [key, route] of routes) {
 		if (!route.changedSinceEstimate) continue;
 		route.changedSinceEstimate = false;
@@ -35,7 +34,7 @@ export function updateRouteVerdicts({ routes, options, regression, scope, descri
 			},
 			options
 		);
-		if (previous !== undefined && !options.isIgnored(route.id)) options.onVerdictChange(describe(route), previous);
+		if (previous !== undefined && !options.isIgnored(route.id)) onVerdictChange(describe(route), previous);
 	}
 }
 

@@ -1,4 +1,4 @@
-import { deltaBetween, encode, type Encoded, type Report, type ServerMessage, type Snapshot, type StateMessage } from '@heapwatch/core';
+import { deltaBetween, encode, type Encoded, type MonitorEvents, type Report, type ServerMessage, type Snapshot, type StateMessage } from '@heapwatch/core';
 
 /** One connected overlay, whatever carries it (websocket or event stream). */
 export interface FeedClient {
@@ -17,6 +17,8 @@ export interface Hub {
 
 export interface HubOptions {
 	report(): Report;
+	/** The monitor's events: any of them means the report changed. */
+	events: MonitorEvents;
 	onError(error: unknown): void;
 }
 
@@ -37,13 +39,23 @@ interface Entry {
 }
 
 /**
- * Keeps every overlay up to date from `report()`, polled only while someone is connected. Each client
- * is diffed against what it last got, so a client that was skipped (busy socket) catches up in one
- * delta and the server never queues more than one message per client.
+ * Keeps every overlay up to date: when the monitor says something changed, and someone is connected,
+ * the report is read once (at most every TICK_MS, changes in between coalesced) and each client gets
+ * the delta from what it last got. Nothing is read while nothing changes. A client that was skipped
+ * (busy socket) catches up in one delta, and the server never queues more than one message per client.
  */
 export function createHub(options: HubOptions): Hub {
 	const entries = new Set<Entry>();
 	let timer: NodeJS.Timeout | undefined;
+	const unsubscribe = options.events.subscribe(() => {
+		if (entries.size > 0) schedule();
+	});
+
+	function schedule(): void {
+		if (timer) return;
+		timer = setTimeout(tick, TICK_MS);
+		timer.unref();
+	}
 
 	const stateMessage = (current: Encoded): StateMessage => ({ type: 'heapwatch:state', report: current.report, warnings: current.warnings });
 
@@ -51,6 +63,8 @@ export function createHub(options: HubOptions): Hub {
 		if (entry.client.buffered() > MAX_BUFFERED_BYTES) {
 			entry.stalledSince ??= now;
 			if (now - entry.stalledSince > STALL_LIMIT_MS) drop(entry);
+			// It catches up once it drains, whether or not anything changes meanwhile.
+			else schedule();
 			return;
 		}
 		entry.stalledSince = null;
@@ -60,8 +74,9 @@ export function createHub(options: HubOptions): Hub {
 	}
 
 	function tick(): void {
+		timer = undefined;
 		try {
-			if (entries.size === 0) return stop();
+			if (entries.size === 0) return;
 			const current = encode(options.report());
 			const now = Date.now();
 			for (const entry of entries) deliver(entry, current, now);
@@ -71,7 +86,7 @@ export function createHub(options: HubOptions): Hub {
 	}
 
 	function stop(): void {
-		clearInterval(timer);
+		clearTimeout(timer);
 		timer = undefined;
 	}
 
@@ -97,12 +112,11 @@ export function createHub(options: HubOptions): Hub {
 			} catch (error) {
 				options.onError(error);
 			}
-			if (!timer) {
-				timer = setInterval(tick, TICK_MS);
-				timer.unref();
-			}
 			return {
-				resync: () => void (entry.snapshot = null),
+				resync: () => {
+					entry.snapshot = null;
+					schedule();
+				},
 				remove: () => void entries.delete(entry)
 			};
 		},
@@ -110,6 +124,7 @@ export function createHub(options: HubOptions): Hub {
 			return entries.size;
 		},
 		close() {
+			unsubscribe();
 			stop();
 			for (const entry of [...entries]) drop(entry);
 		}

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { ViteDevServer } from 'vite';
-import { EVENTS_PATH, SOCKET_PATH, type Report } from '@heapwatch/core';
+import { EVENTS_PATH, SOCKET_PATH, type Monitor } from '@heapwatch/core';
 import type { Log } from '../log.ts';
 import { attachWebSocket } from '../server/websocket.ts';
 import { createAccess, originPolicy, type Refusal } from '../server/access.ts';
@@ -16,12 +16,12 @@ export interface Feed {
 }
 
 /** Serves the overlay's live data for one dev server; `close` when the server closes. */
-export function startOverlayFeed(server: ViteDevServer, log: Log, report: () => Report, onError: (error: unknown) => void): Feed {
+export function startOverlayFeed(server: ViteDevServer, log: Log, monitor: Pick<Monitor, 'report' | 'events'>, onError: (error: unknown) => void): Feed {
 	const { base } = server.config;
 	const httpServer = server.httpServer;
 	// Event streams are same-origin GETs, which carry no Origin header.
 	const access = createAccess(originPolicy(server, !httpServer));
-	const hub = createHub({ report, onError });
+	const hub = createHub({ report: () => monitor.report(), events: monitor.events, onError });
 	const onRefused = (refusal: Refusal, req: IncomingMessage) => {
 		// A wrong token is usually a tab left open across a restart; a foreign Origin is worth a word.
 		if (refusal.kind === 'origin') {
