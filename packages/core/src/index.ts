@@ -1,4 +1,5 @@
 export { Monitor, type MonitorOptions } from './monitor.ts';
+export { sharedKey, type RoutePrefixOf } from './routes/shared-keys.ts';
 export type { MonitorEvent, MonitorEvents, MonitorListener } from './events/monitor-events.ts';
 export { SCOPE_REGISTRY_KEY } from './scope/scope-registry.ts';
 export { requestStorage, type RequestContext } from './request/request-context.ts';

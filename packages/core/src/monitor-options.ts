@@ -3,6 +3,7 @@
 import type { ClassifyScript, IsAppCode } from './heap/allocation-keys.ts';
 import type { AllocationSite } from './heap/allocation-site.ts';
 import type { SourceLocation } from './protocol.ts';
+import type { RoutePrefixOf } from './routes/shared-keys.ts';
 
 export interface MonitorOptions {
 	leakThreshold: number;
@@ -14,6 +15,8 @@ export interface MonitorOptions {
 	isIgnored(id: string | null): boolean;
 	/** The server file of a route, relative to the app root. */
 	fileOf(id: string | null): string | null;
+	/** Which route ids a file's folder stands for: where the app keeps its routes is the caller's to know (routes/shared-keys.ts). */
+	routePrefixOf: RoutePrefixOf;
 	/**
 	 * Maps a script URL (an absolute path for Vite's SSR modules) to the route id whose own file it is,
 	 * or to another key for shared server code; undefined for everything else.

@@ -46,7 +46,7 @@ export class Monitor {
 	#options: MonitorOptions;
 	/** What routes and shared files are judged with: the options and the sampling in force. */
 	#judging: MonitorOptions & SubjectOptions;
-	#routes = new RouteTable();
+	#routes: RouteTable;
 	#intervals: SampleIntervals;
 	#schedule: SampleSchedule;
 	#marked = new MarkedRequests();
@@ -61,6 +61,7 @@ export class Monitor {
 	constructor(options: MonitorOptions) {
 		this.#options = options;
 		this.events = new MonitorEvents(options.onError);
+		this.#routes = new RouteTable(options.routePrefixOf);
 		monitorStarted(this);
 		try {
 			this.#allocations = new AllocationSampler(options.classifyScript, options.allocationSamplingInterval, options.isAppCode);
@@ -85,7 +86,8 @@ export class Monitor {
 		if (options.scope) {
 			const { classifyScript, onError } = options;
 			const { root, importersOf } = options.scope;
-			this.#scope = new ScopeWatch({ root, importersOf, tooling: options.handles?.tooling ?? [], classifyScript, onFindingChange, onError });
+			const { routePrefixOf } = options;
+			this.#scope = new ScopeWatch({ root, importersOf, routePrefixOf, tooling: options.handles?.tooling ?? [], classifyScript, onFindingChange, onError });
 		}
 	}
 

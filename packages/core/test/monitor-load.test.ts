@@ -19,6 +19,7 @@ beforeEach(() => {
 		minRequests: 10,
 		isIgnored: () => false,
 		fileOf: () => null,
+		routePrefixOf: () => undefined,
 		classifyScript: () => undefined,
 		allocationSamplingInterval: 16 * 1024,
 		onError: (error) => {

@@ -3,6 +3,8 @@ import { scopeRegistry } from '../src/scope/scope-registry.ts';
 import { ScopeWatch } from '../src/scope/scope-watch.ts';
 
 const ROOT = '/app';
+/** What the plugin tells core of the app's routes folder: the route id prefix a file's folder stands for. */
+const routePrefixOf = (file: string) => (file.startsWith(`${ROOT}/src/routes/`) ? file.slice(`${ROOT}/src/routes`.length, file.lastIndexOf('/')) : undefined);
 let files = 0;
 
 /** A route module with one top-level Map, registered as the SSR transform would; `request()` runs its load once. */
@@ -16,6 +18,7 @@ function routeWithMap(load: (cache: Map<number, number>, request: number) => voi
 		root: ROOT,
 		tooling: [],
 		classifyScript: (url) => (url === file ? owner : undefined),
+		routePrefixOf,
 		onError: (error) => expect.fail(String(error))
 	});
 	return {
@@ -79,7 +82,7 @@ describe('ScopeWatch', () => {
 		const file = `${ROOT}/src/routes/reports/data.remote.ts`;
 		const reports = new Map<number, number>();
 		scopeRegistry().register(file, [['reports', 4, 'const', () => reports, -1, 0]], new Uint32Array(0));
-		const watch = new ScopeWatch({ root: ROOT, tooling: [], classifyScript: () => undefined, onError: (error) => expect.fail(String(error)) });
+		const watch = new ScopeWatch({ root: ROOT, tooling: [], classifyScript: () => undefined, routePrefixOf, onError: (error) => expect.fail(String(error)) });
 		for (let request = 1; request <= 12; request++) {
 			reports.set(request, request);
 			watch.sample((key) => (key === '/reports/[id]' ? request : 0), new Map([['/reports/[id]', 1]]));
@@ -120,6 +123,7 @@ describe('ScopeWatch, a #lib module', () => {
 			tooling: [],
 			classifyScript: (url) => owners.get(url),
 			importersOf: (module) => (module === file ? importers.self : (importers[module] ?? [])),
+			routePrefixOf,
 			onError: (error) => expect.fail(String(error))
 		});
 		let requests = 0;
@@ -147,6 +151,7 @@ describe('ScopeWatch, a #lib module', () => {
 			tooling: [],
 			classifyScript: (url) => (url === routeA ? '/a' : undefined),
 			importersOf: (module) => (module === file ? [routeA] : []),
+			routePrefixOf,
 			onError: (error) => expect.fail(String(error))
 		});
 		let requests = 0;

@@ -6,6 +6,7 @@ import { createLog, type Log } from './log.ts';
 import { resolveOptions, routeMatcher, type HeapwatchOptions, type ResolvedOptions } from './options.ts';
 import { matchRemoteFunction, matchRoute, readRouteTable, type RouteEntry } from './routes/route-table.ts';
 import { createScriptClassifier } from './routes/classify-script.ts';
+import { createRoutePrefixOf, ROUTES_DIR } from './routes/route-folders.ts';
 import { createAppCodeTest, createSourceResolver } from './routes/source-locations.ts';
 import { installBridge, routeHookPlugin } from './server/route-hook.ts';
 import { createBridge, createRequestMiddleware } from './server/request-tracking.ts';
@@ -92,7 +93,7 @@ function startMonitoring(
 	const onError = (error: unknown) => reportInternalError(log, error);
 
 	let table: RouteEntry[] = readRouteTable(root);
-	const routesDir = path.join(root, 'src', 'routes');
+	const routesDir = path.join(root, ROUTES_DIR);
 	const refreshRoutes = (event: string, file: string) => {
 		if (event !== 'change' && file.startsWith(routesDir)) table = readRouteTable(root);
 	};
@@ -106,6 +107,7 @@ function startMonitoring(
 		minRequests: MIN_REQUESTS,
 		isIgnored: routeMatcher(options.ignoreRoutes),
 		fileOf: (id) => table.find((entry) => entry.id === id)?.file ?? null,
+		routePrefixOf: createRoutePrefixOf(root),
 		classifyScript: createScriptClassifier(root),
 		allocationSamplingInterval: options.allocationSamplingInterval,
 		requestMarkers: options.attributeAsyncAllocations,

@@ -1,17 +1,19 @@
 import type { LiveBytes } from '../heap/live-bytes-tally.ts';
 import { LiveBytesTrend } from '../estimator/live-bytes-trend.ts';
 import type { FindingReport, Verdict } from '../protocol.ts';
+import { parseSharedKey, routesUnder, type RoutePrefixOf } from '../routes/shared-keys.ts';
 import { judgeSubject, type Subject, type SubjectOptions } from './subject-verdict.ts';
 
 export interface SharedSourceOptions extends SubjectOptions {
 	warmupRequests: number;
+	routePrefixOf: RoutePrefixOf;
 	onFindingChange(finding: FindingReport, previous: Verdict): void;
 }
 
 interface SharedSource extends Subject {
 	kind: FindingReport['kind'];
 	file: string;
-	/** Route id prefix of the routes it runs under; null for every request (hooks). */
+	/** Route id prefix of the routes it runs under; null for every request (hooks, instrumentation). */
 	prefix: string | null;
 	turnover: number;
 	/** Updates in a row that would have cleared a stated leak: it clears at CLEAR_AFTER. */
@@ -85,14 +87,11 @@ export class SharedSources {
 	}
 
 	#add(key: string): void {
-		const match = /^(hooks|layout|instrumentation):(.+)$/.exec(key);
-		if (!match || this.#sources.size >= MAX_SHARED) return;
-		const kind = match[1] as FindingReport['kind'];
-		const file = match[2];
+		const shared = parseSharedKey(key);
+		if (!shared || this.#sources.size >= MAX_SHARED) return;
 		this.#sources.set(key, {
-			kind,
-			file,
-			prefix: kind === 'layout' ? layoutPrefix(file) : null,
+			...shared,
+			prefix: routesUnder(key, this.#options.routePrefixOf)!,
 			trend: new LiveBytesTrend(),
 			turnover: 0,
 			verdict: 'warming',
@@ -102,13 +101,6 @@ export class SharedSources {
 			clearing: 0
 		});
 	}
-}
-
-/** `src/routes/(app)/+layout.server.ts` runs under route ids `/(app)` and `/(app)/...`; the root layout under all. */
-function layoutPrefix(file: string): string {
-	const dir = file.slice(0, file.lastIndexOf('/'));
-	const at = dir.indexOf('routes');
-	return at === -1 ? '' : dir.slice(at + 'routes'.length);
 }
 
 function describe(source: SharedSource): FindingReport {

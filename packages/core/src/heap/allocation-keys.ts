@@ -1,3 +1,5 @@
+import { sharedKey } from '../routes/shared-keys.ts';
+
 /**
  * What a live allocation can be counted under: the caller decides which scripts are a route's (or a
  * shared source's) and which are the app's own code; these keys are the ones heapwatch itself gives.
@@ -24,7 +26,7 @@ export const TOOLING = '(tooling)';
  * Like TOOLING it is decided by the innermost frame with a script, and only when no route file is on
  * the stack: tracing wraps whole requests, and what runs inside is the route's.
  */
-export const INSTRUMENTATION = 'instrumentation:';
+export const INSTRUMENTATION = sharedKey('instrumentation', '');
 
 /**
  * Live sampled bytes with no route file on their stack, allocated while no single request ran alone

@@ -6,7 +6,7 @@ import type { LiveBytes } from '../heap/live-bytes-tally.ts';
 import type { Subject } from '../findings/subject-verdict.ts';
 import { routeKey } from '../messages.ts';
 import type { RequestSummary } from '../protocol.ts';
-import { ownerPrefix } from '../scope/scope-watch.ts';
+import { routesUnder, type RoutePrefixOf } from './shared-keys.ts';
 
 export interface RouteState extends Subject {
 	id: string | null;
@@ -28,6 +28,12 @@ const MAX_ROUTES = 1000;
 
 export class RouteTable {
 	#routes = new Map<string, RouteState>();
+	#routePrefixOf: RoutePrefixOf;
+
+	/** `routePrefixOf`: which routes a layout's folder stands for (see shared-keys.ts). */
+	constructor(routePrefixOf: RoutePrefixOf) {
+		this.#routePrefixOf = routePrefixOf;
+	}
 
 	get(key: string): RouteState | undefined {
 		return this.#routes.get(key);
@@ -126,7 +132,7 @@ export class RouteTable {
 	 * over on its own, see ScopeWatch).
 	 */
 	requestsOf(owner: string): number {
-		const prefix = ownerPrefix(owner);
+		const prefix = routesUnder(owner, this.#routePrefixOf);
 		if (prefix === undefined) return this.#routes.get(owner)?.requests ?? 0;
 		let total = 0;
 		for (const route of this.#routes.values()) if (isUnder(route, prefix)) total += route.requests;

@@ -6,6 +6,7 @@ import { processListenerSites, watchProcessListeners } from './process-listeners
 import { scopeRegistry, type ModuleScope, type ScopeRegistry } from './scope-registry.ts';
 import { SharedState } from './shared-state.ts';
 import { relativePath } from '../paths.ts';
+import type { RoutePrefixOf } from '../routes/shared-keys.ts';
 
 export interface ScopeWatchOptions {
 	/** The app root: files are reported relative to it. */
@@ -22,6 +23,8 @@ export interface ScopeWatchOptions {
 	 * through other app modules, by one route's files (or one hooks or layout file) alone is that one's.
 	 */
 	importersOf?(file: string): Iterable<string>;
+	/** The route id prefix a file's folder stands for (see routes/shared-keys.ts). */
+	routePrefixOf: RoutePrefixOf;
 	/** A shared-state finding appeared (or went away after an edit). */
 	onFindingChange?(finding: FindingReport, previous: Verdict): void;
 	onError(error: unknown): void;
@@ -269,10 +272,8 @@ export class ScopeWatch {
 	#ownerInRoutes(file: string): string | undefined {
 		const owner = this.#options.classifyScript(file);
 		if (owner !== undefined) return owner;
-		const routes = path.join(this.#options.root, 'src', 'routes') + path.sep;
-		if (!file.startsWith(routes)) return undefined;
-		const prefix = '/' + relativePath(routes, path.dirname(file));
-		if (prefix === '/') return undefined;
+		const prefix = this.#options.routePrefixOf(file);
+		if (!prefix) return undefined;
 		let found: string | undefined;
 		for (const route of this.#routesSeen) {
 			if (route !== prefix && !route.startsWith(`${prefix}/`)) continue;
@@ -294,16 +295,3 @@ export class ScopeWatch {
 }
 
 const round = (value: number) => Math.round(value * 100) / 100;
-
-/**
- * The route id prefix of the routes an owner runs under: null for hooks (every request), the layout's
- * directory for a layout (`src/routes/(app)/+layout.server.ts` runs under `/(app)` and below), and
- * undefined for a route's own key.
- */
-export function ownerPrefix(owner: string): string | null | undefined {
-	if (owner.startsWith('hooks:')) return null;
-	if (!owner.startsWith('layout:')) return undefined;
-	const dir = owner.slice(0, owner.lastIndexOf('/'));
-	const at = dir.indexOf('routes');
-	return at === -1 ? '' : dir.slice(at + 'routes'.length);
-}

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { INSTRUMENTATION, TOOLING, relativePath } from '@heapwatch/core';
+import { TOOLING, relativePath, sharedKey } from '@heapwatch/core';
 import { readInstrumentationGraph } from './instrumentation-graph.ts';
+import { ROUTES_DIR, routeIdOfFolder } from './route-folders.ts';
 
 const ROUTE_OWN_FILE = /^\+(page\.server|server|page)\.[^.]+$/;
 const LAYOUT_FILE = /^\+layout(\.server)?\.[^.]+$/;
@@ -22,12 +23,12 @@ const OWN_CODE = path.dirname(fileURLToPath(import.meta.url)) + path.sep;
  * anything else (libraries, Kit, your own modules, which count for the route that called them or
  * the request that ran).
  */
-export function createScriptClassifier(root: string, routesDir = 'src/routes', srcDir = 'src'): (url: string) => string | undefined {
+export function createScriptClassifier(root: string, routesDir = ROUTES_DIR, srcDir = 'src'): (url: string) => string | undefined {
 	const routesBase = path.join(root, routesDir) + path.sep;
 	const srcBase = path.join(root, srcDir) + path.sep;
 	const cache = new Map<string, string | undefined>();
 	const instrumentation = readInstrumentationGraph(root, srcDir);
-	const instrumentationKey = instrumentation && `${INSTRUMENTATION}${instrumentation.file}`;
+	const instrumentationKey = instrumentation && sharedKey('instrumentation', instrumentation.file);
 	// `/node_modules/<name>/` matches npm, yarn and pnpm layouts alike (pnpm's real path ends the same way).
 	const instrumentationPackages = [...(instrumentation?.packages ?? [])].map(
 		(name) => `${path.sep}node_modules${path.sep}${name.split('/').join(path.sep)}${path.sep}`
@@ -46,11 +47,11 @@ export function createScriptClassifier(root: string, routesDir = 'src/routes', s
 		const name = path.basename(file);
 		if (file.startsWith(routesBase)) {
 			const dir = path.dirname(file);
-			if (ROUTE_OWN_FILE.test(name)) return '/' + path.relative(routesBase, dir).split(path.sep).filter(Boolean).join('/');
-			if (LAYOUT_FILE.test(name)) return `layout:${relative(file)}`;
+			if (ROUTE_OWN_FILE.test(name)) return routeIdOfFolder(routesBase, dir);
+			if (LAYOUT_FILE.test(name)) return sharedKey('layout', relative(file));
 			return undefined;
 		}
-		if (path.dirname(file) + path.sep === srcBase && HOOKS_FILE.test(name)) return `hooks:${relative(file)}`;
+		if (path.dirname(file) + path.sep === srcBase && HOOKS_FILE.test(name)) return sharedKey('hooks', relative(file));
 		if (instrumentation && (instrumentation.appFiles.has(file) || instrumentationPackages.some((fragment) => file.includes(fragment)))) {
 			return instrumentationKey;
 		}

@@ -1,6 +1,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { readRemoteFunctions } from './remote-functions.ts';
+import { ROUTES_DIR } from './route-folders.ts';
 import { relativePath } from '@heapwatch/core';
 
 /** A SvelteKit route as the file system defines it. */
@@ -20,7 +21,7 @@ const ROUTE_FILE = /^\+page(\.server)?\.(js|ts)$|^\+server\.(js|ts)$|^\+page\.sv
  * src/ (see remote-functions.ts). Used for the route file in
  * warnings, and as the fallback router when SvelteKit's own route id cannot be read.
  */
-export function readRouteTable(root: string, routesDir = 'src/routes'): RouteEntry[] {
+export function readRouteTable(root: string, routesDir = ROUTES_DIR): RouteEntry[] {
 	const base = path.join(root, routesDir);
 	const entries: RouteEntry[] = [];
 	const walk = (dir: string, segments: string[]) => {
