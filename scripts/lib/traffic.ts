@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { Report } from '../../packages/core/src/protocol.ts';
 
 /** A lab href with `{n}` replaced by a parameter never used before in this run. */
@@ -27,6 +28,22 @@ export async function report(base: string): Promise<Report> {
 	return (await response.json()) as Report;
 }
 
+/** How long the tests wait after their last round: heapwatch's last post-GC samples land in the report by then. */
+const SETTLE_MS = 1500;
+
+/**
+ * Browsing as the integration tests do: `rounds` rounds of the requests `round` sends, each followed by
+ * a pause in which heapwatch takes its post-GC samples; then the report, once the last samples are in.
+ */
+export async function browse(base: string, { rounds, pauseMs }: { rounds: number; pauseMs: number }, round: (index: number) => Promise<void>): Promise<Report> {
+	for (let index = 0; index < rounds; index++) {
+		await round(index);
+		await sleep(pauseMs);
+	}
+	await sleep(SETTLE_MS);
+	return report(base);
+}
+
 /** Polls the report for up to 10 s until `ready` holds (grace periods and HMR are asynchronous); the last one either way. */
 export async function reportWhen(base: string, ready: (report: Report) => boolean): Promise<Report> {
 	let latest = await report(base);
@@ -46,4 +63,12 @@ export async function postForm(base: string, path: string, body = ''): Promise<n
 	});
 	await response.arrayBuffer();
 	return response.status;
+}
+
+/** A client that leaves half-way through a streamed response, as a closed tab does. */
+export function leaveEarly(base: string, path: string): Promise<void> {
+	return new Promise((resolve) => {
+		const request = http.get(base + path, (response) => response.once('data', () => (request.destroy(), resolve())));
+		request.on('error', () => resolve());
+	});
 }

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { solveNnls } from '../src/estimator/nnls.ts';
 
+/** Design-matrix rows from its columns, one column per coefficient: short enough to read at a glance. */
+const rowsOf = (...columns: number[][]) => columns[0].map((_, row) => columns.map((column) => column[row]));
+
 describe('solveNnls', () => {
 	it('recovers exact non-negative coefficients', () => {
-		const rows = [
-			[1, 0],
-			[0, 1],
-			[1, 1],
-			[2, 1]
-		];
+		const rows = rowsOf([1, 0, 1, 2], [0, 1, 1, 1]);
 		const y = rows.map(([a, b]) => 3 * a + 5 * b);
 		const { coefficients } = solveNnls(rows, y);
 		expect(coefficients[0]).toBeCloseTo(3, 3);
@@ -16,12 +14,7 @@ describe('solveNnls', () => {
 	});
 
 	it('holds a coefficient at zero instead of going negative', () => {
-		const rows = [
-			[1, 1],
-			[1, 2],
-			[1, 3],
-			[1, 4]
-		];
+		const rows = rowsOf([1, 1, 1, 1], [1, 2, 3, 4]);
 		const y = [4, 3, 2, 1];
 		const { coefficients } = solveNnls(rows, y);
 		expect(coefficients[1]).toBe(0);
@@ -29,13 +22,7 @@ describe('solveNnls', () => {
 	});
 
 	it('reports an infinite standard error without residual degrees of freedom', () => {
-		const { standardErrors } = solveNnls(
-			[
-				[1, 0],
-				[0, 1]
-			],
-			[1, 2]
-		);
+		const { standardErrors } = solveNnls(rowsOf([1, 0], [0, 1]), [1, 2]);
 		expect(standardErrors[0]).toBe(Infinity);
 	});
 });

@@ -4,15 +4,19 @@ import { RequestMarkers } from '../src/request/request-markers.ts';
 /** The sampled size of a marker of `length` elements (8 bytes each and a 16-byte header, no pointer compression). */
 const sizeOf = (length: number) => 16 + 8 * length;
 
+/** A request that ran alone, from start to end, on `route`: its marker's id. */
+function ranAlone(markers: RequestMarkers, route: string | null): number {
+	const id = markers.started(true)!;
+	markers.ended(id, route);
+	return id;
+}
+
 describe('request markers', () => {
 	it('give a range to a request that ran alone, by the size its marker was sampled at', () => {
 		const markers = new RequestMarkers();
-		const first = markers.started(true)!;
-		markers.ended(first, '/a');
-		const second = markers.started(true)!;
-		markers.ended(second, '/b');
-		const last = markers.started(true)!;
-		markers.ended(last, '/c');
+		const first = ranAlone(markers, '/a');
+		const second = ranAlone(markers, '/b');
+		const last = ranAlone(markers, '/c');
 		const keyOf = markers.keyOfSize();
 		expect(keyOf(sizeOf(first))).toBe('/a');
 		expect(keyOf(sizeOf(second))).toBe('/b');
@@ -26,8 +30,7 @@ describe('request markers', () => {
 		const overlapped = markers.started(true)!;
 		expect(markers.started(false)).toBeUndefined();
 		markers.ended(overlapped, '/a');
-		const followed = markers.started(true)!;
-		markers.ended(followed, '/b');
+		const followed = ranAlone(markers, '/b');
 		markers.started(false);
 		const keyOf = markers.keyOfSize();
 		expect(keyOf(sizeOf(overlapped))).toBeNull();
@@ -36,8 +39,7 @@ describe('request markers', () => {
 
 	it('give no range to a request still running at the read, or to Vite’s own (no route)', () => {
 		const markers = new RequestMarkers();
-		const vite = markers.started(true)!;
-		markers.ended(vite, null);
+		const vite = ranAlone(markers, null);
 		const running = markers.started(true)!;
 		const keyOf = markers.keyOfSize();
 		expect(keyOf(sizeOf(vite))).toBeNull();
@@ -55,12 +57,10 @@ describe('request markers', () => {
 
 	it('let the open markers go at 128 and start again: the requests just before a read are placed', () => {
 		const markers = new RequestMarkers();
-		const first = markers.started(true)!;
-		markers.ended(first, '/a');
-		for (let i = 0; i < 127; i++) markers.ended(markers.started(true)!, '/a');
-		const after = markers.started(true)!;
-		markers.ended(after, '/b');
-		markers.ended(markers.started(true)!, '/c');
+		const first = ranAlone(markers, '/a');
+		for (let i = 0; i < 127; i++) ranAlone(markers, '/a');
+		const after = ranAlone(markers, '/b');
+		ranAlone(markers, '/c');
 		const keyOf = markers.keyOfSize();
 		expect(keyOf(sizeOf(first))).toBeUndefined();
 		expect(keyOf(sizeOf(after))).toBe('/b');

@@ -83,22 +83,24 @@ describe('IdleSampler', () => {
 		return { idle, samples };
 	}
 
+	/** A request that takes `ms` of fake time, from start to end. */
+	function requestLasting(idle: IdleSampler<unknown>, ms: number) {
+		const request = {};
+		idle.started(request);
+		vi.advanceTimersByTime(ms);
+		idle.ended(request);
+	}
+
 	it('samples while an SSE request stays open, once it has been open longer than the held bound', () => {
 		const { idle, samples } = sampler();
 		// The first request of a process is sampled at once (nothing to wait for); this test starts after it.
-		const first = {};
-		idle.started(first);
-		vi.advanceTimersByTime(10);
-		idle.ended(first);
+		requestLasting(idle, 10);
 		expect(samples).toHaveLength(1);
 		vi.advanceTimersByTime(5000);
 		samples.length = 0;
 		const stream = {};
 		idle.started(stream);
-		const page = {};
-		idle.started(page);
-		vi.advanceTimersByTime(50);
-		idle.ended(page);
+		requestLasting(idle, 50);
 		// The stream is young: in flight as far as anyone can tell.
 		vi.advanceTimersByTime(1000);
 		expect(samples).toHaveLength(0);
@@ -110,10 +112,7 @@ describe('IdleSampler', () => {
 		expect(samples[0]).toMatchObject({ busy: false, source: 'forced' });
 		// Later requests are sampled as if the stream were not there.
 		for (let i = 0; i < 3; i++) {
-			const next = {};
-			idle.started(next);
-			vi.advanceTimersByTime(20);
-			idle.ended(next);
+			requestLasting(idle, 20);
 			vi.advanceTimersByTime(1500);
 		}
 		expect(samples).toHaveLength(4);

@@ -14,6 +14,14 @@ function moduleWith(): ModuleScope {
 	};
 }
 
+/** `times` samples in which requests to /me wrote the binding as many times as there were of them. */
+function writeFromRequests(state: SharedState, module: ModuleScope, times: number, requests: number) {
+	for (let i = 0; i < times; i++) {
+		module.writes[0] += requests;
+		state.sample(module, '/me', new Map([['/me', requests]]));
+	}
+}
+
 function watch() {
 	const changes: FindingReport[] = [];
 	const state = new SharedState({ relative: (file) => file.replace('/app/', ''), onFindingChange: (finding) => changes.push(finding) });
@@ -24,10 +32,7 @@ describe('shared state across requests', () => {
 	it('reports a let that requests keep reassigning, with the route that writes it', () => {
 		const { state, changes } = watch();
 		const module = moduleWith();
-		for (let i = 0; i < 3; i++) {
-			module.writes[0] += 2;
-			state.sample(module, '/me', new Map([['/me', 2]]));
-		}
+		writeFromRequests(state, module, 3, 2);
 		expect(state.report()).toEqual([
 			expect.objectContaining({
 				kind: 'shared-state',
@@ -82,10 +87,7 @@ describe('shared state across requests', () => {
 	it('forgets a replaced module instance', () => {
 		const { state, changes } = watch();
 		const module = moduleWith();
-		for (let i = 0; i < 3; i++) {
-			module.writes[0] += 1;
-			state.sample(module, '/me', new Map([['/me', 1]]));
-		}
+		writeFromRequests(state, module, 3, 1);
 		state.replaced(FILE);
 		expect(state.report()).toEqual([]);
 		expect(changes.at(-1)?.verdict).toBe('ok');

@@ -1,4 +1,4 @@
-import { createNoopMeter, metrics, ValueType, type Meter } from '@opentelemetry/api';
+import { createNoopMeter, metrics, ValueType, type Meter, type MetricOptions, type Observable } from '@opentelemetry/api';
 import type { RouteMonitor } from './route-monitor.ts';
 
 /** The meter's name: the instrumentation scope the backend shows (`otel_scope_name` in Prometheus). */
@@ -17,42 +17,72 @@ export function registeredMeter(): Meter | undefined {
 	return meter === createNoopMeter() ? undefined : meter;
 }
 
+interface Instrument extends MetricOptions {
+	name: string;
+	/** A running total (an ObservableCounter) rather than a gauge. */
+	counter?: true;
+}
+
 /**
- * heapwatch's instruments. All are observed when the SDK collects (a Prometheus scrape, an OTLP
- * export interval), from the figures the monitor keeps anyway: nothing is recorded per request.
- * Units follow UCUM as the semantic conventions ask (`By`, annotations in braces, `1`).
+ * heapwatch's instruments. Units follow UCUM as the semantic conventions ask (`By`, annotations in
+ * braces, `1`); the description is the HELP line a Prometheus scrape shows.
  */
-export function observeRoutes(meter: Meter, monitor: RouteMonitor): void {
-	const retained = meter.createObservableGauge('heapwatch.route.retained_bytes_per_request', {
+const INSTRUMENTS = {
+	retained: {
+		name: 'heapwatch.route.retained_bytes_per_request',
 		description: 'Memory (V8 heap and Buffers) each request of the route keeps past major GCs, estimated by regression over the GC intervals of this process',
 		unit: 'By',
 		valueType: ValueType.DOUBLE
-	});
-	const retainedError = meter.createObservableGauge('heapwatch.route.retained_bytes_standard_error', {
+	},
+	retainedError: {
+		name: 'heapwatch.route.retained_bytes_standard_error',
 		description: 'Standard error of heapwatch.route.retained_bytes_per_request',
 		unit: 'By',
 		valueType: ValueType.DOUBLE
-	});
-	const requests = meter.createObservableCounter('heapwatch.route.requests', {
+	},
+	requests: {
+		name: 'heapwatch.route.requests',
 		description: 'Requests of the route heapwatch counted',
 		unit: '{request}',
-		valueType: ValueType.INT
-	});
-	const handles = meter.createObservableGauge('heapwatch.route.live_handles', {
+		valueType: ValueType.INT,
+		counter: true
+	},
+	handles: {
+		name: 'heapwatch.route.live_handles',
 		description: "Timers, sockets and file handles created by the route's watched requests and still alive after their response",
 		unit: '{handle}',
 		valueType: ValueType.INT
-	});
-	const leak = meter.createObservableGauge('heapwatch.route.leak', {
+	},
+	leak: {
+		name: 'heapwatch.route.leak',
 		description: '1 when the route keeps more than the leak threshold per request, clear of the noise; else 0',
 		unit: '1',
 		valueType: ValueType.INT
-	});
-	const heapAfterGc = meter.createObservableGauge('heapwatch.process.heap_after_gc', {
+	},
+	heapAfterGc: {
+		name: 'heapwatch.process.heap_after_gc',
 		description: "V8 heap used by objects (old space and large objects) right after V8's latest major GC",
 		unit: 'By',
 		valueType: ValueType.INT
-	});
+	}
+} satisfies Record<string, Instrument>;
+
+type Instruments = Record<keyof typeof INSTRUMENTS, Observable>;
+
+function createInstruments(meter: Meter): Instruments {
+	const created = Object.entries(INSTRUMENTS).map(([key, { name, counter, ...options }]: [string, Instrument]) => [
+		key,
+		counter ? meter.createObservableCounter(name, options) : meter.createObservableGauge(name, options)
+	]);
+	return Object.fromEntries(created) as Instruments;
+}
+
+/**
+ * Registers heapwatch's instruments on the meter. All are observed when the SDK collects (a Prometheus
+ * scrape, an OTLP export interval), from the figures the monitor keeps anyway: nothing is recorded per request.
+ */
+export function observeRoutes(meter: Meter, monitor: RouteMonitor): void {
+	const { retained, retainedError, requests, handles, leak, heapAfterGc } = createInstruments(meter);
 
 	meter.addBatchObservableCallback(
 		(result) => {

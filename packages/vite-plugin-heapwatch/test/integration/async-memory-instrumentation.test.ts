@@ -1,7 +1,6 @@
-import http from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import { fresh, get, postForm, report, shuffle, sleep } from '../../../../scripts/lib/traffic.ts';
+import { browse, fresh, get, leaveEarly, postForm, shuffle } from '../../../../scripts/lib/traffic.ts';
 import type { Report } from '../../src/index.ts';
 
 // A leak on every request outside route files (issue 13): src/instrumentation.server.ts sets up a
@@ -13,25 +12,15 @@ const FILE = 'src/instrumentation.server.ts';
 const servers: DevServer[] = [];
 afterAll(() => Promise.all(servers.map((server) => server.stop())));
 
-/** A client that leaves a streamed response early, as a closed tab does. */
-function leaveEarly(url: string): Promise<void> {
-	return new Promise((resolve) => {
-		const request = http.get(url, (response) => response.once('data', () => (request.destroy(), resolve())));
-		request.on('error', () => resolve());
-	});
-}
-
 async function browseWith(mode: 'stuck' | 'exporting'): Promise<{ final: Report; output: string }> {
 	const server = await startDevServer();
 	servers.push(server);
 	expect(await postForm(server.url, '/lab/telemetry', `mode=${mode}`)).toBe(200);
-	for (let round = 0; round < 40; round++) {
+	const final = await browse(server.url, { rounds: 40, pauseMs: 120 }, async (round) => {
 		for (const href of shuffle(CLEAN)) expect(await get(server.url, fresh(href))).toBe(200);
-		if (round % 8 === 0) await leaveEarly(`${server.url}/lab/slow`);
-		await sleep(120);
-	}
-	await sleep(1500);
-	return { final: await report(server.url), output: server.output() };
+		if (round % 8 === 0) await leaveEarly(server.url, '/lab/slow');
+	});
+	return { final, output: server.output() };
 }
 
 describe('a tracing exporter in instrumentation.server.ts that never calls back', () => {

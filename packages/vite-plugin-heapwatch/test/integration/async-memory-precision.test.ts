@@ -1,7 +1,6 @@
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import { fresh, get, postForm, report, shuffle, sleep } from '../../../../scripts/lib/traffic.ts';
+import { browse, fresh, get, leaveEarly, postForm, shuffle } from '../../../../scripts/lib/traffic.ts';
 import type { Report } from '../../src/index.ts';
 
 // Precision (issue 13): clean routes of many shapes, some requested for the first time half-way (the
@@ -12,24 +11,14 @@ const LATER = ['/lab/promise-settled/{n}', '/lab/abort-timeout-short/{n}', '/lab
 let server: DevServer;
 let final: Report;
 
-function leaveEarly(path: string): Promise<void> {
-	return new Promise((resolve) => {
-		const request = http.get(server.url + path, (response) => response.once('data', () => (request.destroy(), resolve())));
-		request.on('error', () => resolve());
-	});
-}
-
 beforeAll(async () => {
 	server = await startDevServer();
-	for (let round = 0; round < 36; round++) {
+	final = await browse(server.url, { rounds: 36, pauseMs: 120 }, async (round) => {
 		const routes = round < 12 ? FIRST : [...FIRST, ...LATER];
 		for (const href of shuffle(routes)) expect(await get(server.url, fresh(href))).toBe(200);
 		expect(await postForm(server.url, fresh('/lab/form-action/{n}'), 'text=hello')).toBe(200);
-		if (round % 4 === 0) await leaveEarly('/lab/sse');
-		await sleep(120);
-	}
-	await sleep(1500);
-	final = await report(server.url);
+		if (round % 4 === 0) await leaveEarly(server.url, '/lab/sse');
+	});
 });
 
 afterAll(() => server?.stop());

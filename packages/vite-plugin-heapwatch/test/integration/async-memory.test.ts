@@ -1,7 +1,6 @@
-import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import { fresh, get, report, shuffle, sleep } from '../../../../scripts/lib/traffic.ts';
+import { browse, fresh, get, leaveEarly, shuffle } from '../../../../scripts/lib/traffic.ts';
 import { djb2 } from '../../src/routes/remote-functions.ts';
 import type { Report } from '../../src/index.ts';
 
@@ -27,27 +26,16 @@ async function callRemote(file: string, arg: string): Promise<number> {
 	return get(server.url, `/_app/remote/${djb2(file)}/getReport?payload=${payload}`);
 }
 
-/** A client that leaves half-way through a streamed response, as a closed tab does. */
-function leaveEarly(path: string): Promise<void> {
-	return new Promise((resolve) => {
-		const request = http.get(server.url + path, (response) => response.once('data', () => (request.destroy(), resolve())));
-		request.on('error', () => resolve());
-	});
-}
-
 beforeAll(async () => {
 	server = await startDevServer({ env: { HEAPWATCH_ASYNC_ALLOCATIONS: '1' } });
 	// Browsing in a shuffled order, remote functions called by the page and over HTTP, and now and
 	// then a client that leaves a streamed response early.
-	for (let round = 0; round < 40; round++) {
+	final = await browse(server.url, { rounds: 40, pauseMs: 120 }, async (round) => {
 		for (const href of shuffle([...LEAKY, ...TWINS, ...CLEAN])) expect(await get(server.url, fresh(href))).toBe(200);
 		expect(await callRemote(REMOTE_FILES.leaky, fresh('{n}'))).toBe(200);
 		expect(await callRemote(REMOTE_FILES.clean, fresh('{n}'))).toBe(200);
-		if (round % 5 === 0) await leaveEarly('/lab/slow');
-		await sleep(120);
-	}
-	await sleep(1500);
-	final = await report(server.url);
+		if (round % 5 === 0) await leaveEarly(server.url, '/lab/slow');
+	});
 });
 
 afterAll(() => server?.stop());

@@ -40,7 +40,7 @@ async function hold(url: string): Promise<HeldStream> {
  * or until both leaks are flagged (at most 80: heapwatch's GC budget spaces samples further apart when
  * other processes slow its GCs down, and the request count is what matters, not the time).
  */
-async function browse(server: DevServer, held: HeldStream): Promise<Report> {
+async function browseWhileHeld(server: DevServer, held: HeldStream): Promise<Report> {
 	for (let round = 0; round < 80; round++) {
 		for (const href of [...LEAKY, ...CLEAN]) expect(await get(server.url, fresh(href))).toBe(200);
 		await sleep(120);
@@ -62,55 +62,49 @@ function expectVerdicts(final: Report) {
 	for (const href of CLEAN) expect({ href, verdict: route(href)?.verdict }).toEqual({ href, verdict: 'ok' });
 }
 
-describe('with an SSE request held open for the whole run', () => {
-	let server: DevServer;
-	let held: HeldStream;
-	let final: Report;
-
+/**
+ * For one describe block: a dev server started before its tests, the stream `open` holds on it, and the
+ * report of browsing with the stream held; both closed after the tests.
+ */
+function runWithStreamHeld(serverOptions: Parameters<typeof startDevServer>[0], open: (server: DevServer) => Promise<HeldStream>) {
+	const run = {} as { server: DevServer; held: HeldStream; final: Report };
 	beforeAll(async () => {
-		server = await startDevServer();
-		held = await hold(`${server.url}/lab/sse`);
-		final = await browse(server, held);
+		run.server = await startDevServer(serverOptions);
+		run.held = await open(run.server);
+		run.final = await browseWhileHeld(run.server, run.held);
 	});
-
 	afterAll(async () => {
-		held?.close();
-		await server?.stop();
+		run.held?.close();
+		await run.server?.stop();
 	});
+	return run;
+}
+
+describe('with an SSE request held open for the whole run', () => {
+	const run = runWithStreamHeld({}, (server) => hold(`${server.url}/lab/sse`));
 
 	it('flags the Buffer leak and the heap leak, and not the clean routes', () => {
-		expectVerdicts(final);
-		expect(held.chunks).toBeGreaterThan(5);
+		expectVerdicts(run.final);
+		expect(run.held.chunks).toBeGreaterThan(5);
 	});
 
 	it('says so in the terminal', () => {
-		const output = server.output();
+		const output = run.server.output();
 		expect(output).toMatch(/\[heapwatch\] \/lab\/buffer-cache\/\[id\] retains ~/);
 		expect(output).toMatch(/\[heapwatch\] \/lab\/unbounded-cache\/\[id\] retains ~/);
 	});
 });
 
 describe("in middlewareMode, with the overlay's SSE feed open", () => {
-	let server: DevServer;
-	let feed: HeldStream;
-	let final: Report;
-
-	beforeAll(async () => {
-		server = await startDevServer({ middlewareMode: true });
+	const run = runWithStreamHeld({ middlewareMode: true }, async (server) => {
 		// What a page gets: the options module the overlay imports, with the feed's path and token.
 		const code = await (await fetch(`${server.url}/@id/__x00__virtual:heapwatch-options`)).text();
 		const { transport } = JSON.parse(code.slice(code.indexOf('{'), code.lastIndexOf('}') + 1)) as { transport: { kind: string; path: string; token: string } };
 		expect(transport.kind).toBe('sse');
-		feed = await hold(`${server.url}${transport.path}?token=${transport.token}`);
-		final = await browse(server, feed);
-	});
-
-	afterAll(async () => {
-		feed?.close();
-		await server?.stop();
+		return hold(`${server.url}${transport.path}?token=${transport.token}`);
 	});
 
 	it('flags the Buffer leak and the heap leak, and not the clean routes', () => {
-		expectVerdicts(final);
+		expectVerdicts(run.final);
 	});
 });

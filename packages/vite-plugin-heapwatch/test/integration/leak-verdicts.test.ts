@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playgroundDir, playgroundLineOf, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import { fresh, get, report, sleep } from '../../../../scripts/lib/traffic.ts';
+import { browse, fresh, get, report, sleep } from '../../../../scripts/lib/traffic.ts';
 import type { Report } from '../../src/index.ts';
 
 let server: DevServer;
@@ -15,12 +15,9 @@ const idOf = (href: string) => href.replace('{n}', '[id]');
 beforeAll(async () => {
 	server = await startDevServer();
 	// Browsing: every route once per round, with pauses in which heapwatch takes its post-GC samples.
-	for (let round = 0; round < 30; round++) {
+	final = await browse(server.url, { rounds: 30, pauseMs: 120 }, async () => {
 		for (const href of [...LEAKY, ...CLEAN]) expect(await get(server.url, fresh(href))).toBe(200);
-		await sleep(120);
-	}
-	await sleep(1500);
-	final = await report(server.url);
+	});
 });
 
 afterAll(() => server?.stop());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playgroundLineOf, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import { fresh, get, report, sleep } from '../../../../scripts/lib/traffic.ts';
+import { browse, fresh, get } from '../../../../scripts/lib/traffic.ts';
 import type { Report } from '../../src/index.ts';
 
 const LEAKY = '/lab/process-listeners/{n}';
@@ -13,12 +13,9 @@ let final: Report;
 beforeAll(async () => {
 	server = await startDevServer();
 	// Two routes a round: longer pauses than the other tests, so that post-GC samples come as often.
-	for (let round = 0; round < 40; round++) {
+	final = await browse(server.url, { rounds: 40, pauseMs: 300 }, async () => {
 		for (const href of [LEAKY, CLEAN]) expect(await get(server.url, fresh(href))).toBe(200);
-		await sleep(300);
-	}
-	await sleep(1500);
-	final = await report(server.url);
+	});
 });
 
 afterAll(() => server?.stop());

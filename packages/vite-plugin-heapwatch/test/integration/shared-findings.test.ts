@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playgroundDir, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import { fresh, get, report, sleep, postForm } from '../../../../scripts/lib/traffic.ts';
+import { browse, fresh, get, postForm } from '../../../../scripts/lib/traffic.ts';
 import type { Report } from '../../src/index.ts';
 
 let server: DevServer;
@@ -13,12 +13,9 @@ beforeAll(async () => {
 	server = await startDevServer();
 	// The lab's switch: hooks.server handle starts keeping every request in an array.
 	expect(await postForm(server.url, '/lab/request-log?/toggle')).toBe(200);
-	for (let round = 0; round < 30; round++) {
+	final = await browse(server.url, { rounds: 30, pauseMs: 100 }, async () => {
 		for (const href of CLEAN) expect(await get(server.url, fresh(href))).toBe(200);
-		await sleep(100);
-	}
-	await sleep(1500);
-	final = await report(server.url);
+	});
 });
 
 afterAll(() => server?.stop());

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playgroundLineOf, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import { report, sleep } from '../../../../scripts/lib/traffic.ts';
+import { browse } from '../../../../scripts/lib/traffic.ts';
 import type { Report } from '../../src/index.ts';
 
 const SHARED = 'src/routes/lab/shared-user/[id]/+page.server.ts';
@@ -17,16 +17,13 @@ async function asUser(path: string, user: string): Promise<string> {
 
 beforeAll(async () => {
 	server = await startDevServer();
-	for (let round = 0; round < 20; round++) {
+	final = await browse(server.url, { rounds: 20, pauseMs: 150 }, async () => {
 		const [alice, bob] = await Promise.all([asUser('/lab/shared-user/a', 'alice'), asUser('/lab/shared-user/b', 'bob')]);
 		if (alice.includes('bob') || bob.includes('alice')) crossed++;
 		await Promise.all([asUser('/lab/shared-session/a', 'alice'), asUser('/lab/shared-session/b', 'bob')]);
 		await Promise.all([asUser('/lab/user-locals/a', 'alice'), asUser('/lab/user-locals/b', 'bob')]);
 		await fetch(`${server.url}/lab/hit-counter`).then((response) => response.arrayBuffer());
-		await sleep(150);
-	}
-	await sleep(1500);
-	final = await report(server.url);
+	});
 });
 
 afterAll(() => server?.stop());
