@@ -27,10 +27,10 @@ export interface RouteState extends Subject {
 const MAX_ROUTES = 1000;
 
 export class RouteTable {
-	#routes = new Map<string, RouteState>();
+	/** Which routes a layout's folder stands for (see shared-keys.ts). */
 	#routePrefixOf: RoutePrefixOf;
+	#routes = new Map<string, RouteState>();
 
-	/** `routePrefixOf`: which routes a layout's folder stands for (see shared-keys.ts). */
 	constructor(routePrefixOf: RoutePrefixOf) {
 		this.#routePrefixOf = routePrefixOf;
 	}

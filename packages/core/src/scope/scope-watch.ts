@@ -58,20 +58,18 @@ interface Series {
 	seenAt: number;
 }
 
-/** Estimate windows after a collection stopped growing during which it still holds a heap verdict back. */
-const FILLED_WINDOWS = 4;
+/**
+ * When a collection that fills holds its owner's heap verdict back (see verdictOf): while it gains
+ * more than `entriesPerRequest` entries per request, and for `windows` estimate windows after it stops.
+ */
+const FILLING = { entriesPerRequest: 0.25, windows: 4 };
 
-/** Entries per request above which a filling collection holds a heap verdict back (see verdictOf). */
-const FILLS_WITH_REQUESTS = 0.25;
-
-/** Guards our own memory: route keys remembered (an app has far fewer routes). */
-const MAX_ROUTES_SEEN = 2000;
-
-/** Guards our own memory: collections watched at once, all modules together. */
-const MAX_SERIES = 2000;
-
-/** Modules walked up the import graph to find who a `#lib` module belongs to: past this, to no one. */
-const MAX_IMPORTERS_WALKED = 200;
+/**
+ * Bounds on the watch's own memory and work, far above what an app reaches: route keys remembered,
+ * collections watched at once (all modules together), and modules walked up the import graph to find
+ * who a `#lib` module belongs to (past that, to no one).
+ */
+const BOUNDS = { routesSeen: 2000, series: 2000, importersWalked: 200 };
 
 /**
  * Watches the app's server modules at module scope, at post-GC samples (never per request): the
@@ -110,7 +108,7 @@ export class ScopeWatch {
 	/** At a post-GC sample. `requestsSince`: each route's requests since the previous sample. */
 	sample(requestsOf: RequestsOf, requestsSince: ReadonlyMap<string, number>): void {
 		this.#samples++;
-		for (const route of requestsSince.keys()) if (this.#routesSeen.size < MAX_ROUTES_SEEN) this.#routesSeen.add(route);
+		for (const route of requestsSince.keys()) if (this.#routesSeen.size < BOUNDS.routesSeen) this.#routesSeen.add(route);
 		for (const module of this.#registry.modules()) {
 			const own = this.#ownerInRoutes(module.file);
 			const owner = own ?? this.#soleImporter(module.file);
@@ -139,13 +137,13 @@ export class ScopeWatch {
 			if (!track || series.imported) continue;
 			let fill = this.#fills.get(owner);
 			if (!fill) {
-				if (this.#fills.size >= MAX_ROUTES_SEEN) continue;
+				if (this.#fills.size >= BOUNDS.routesSeen) continue;
 				fill = { filling: false, highAt: -Infinity, requests: 0 };
 				this.#fills.set(owner, fill);
 			}
 			fill.requests = Math.max(fill.requests, track.last.requests);
 			// One that gains an entry now and then must not hold a heap leak back forever.
-			if (growth.rise <= 0 || growth.entriesPerRequest < FILLS_WITH_REQUESTS) continue;
+			if (growth.rise <= 0 || growth.entriesPerRequest < FILLING.entriesPerRequest) continue;
 			if (growth.state === 'filling') fill.filling = true;
 			fill.highAt = Math.max(fill.highAt, track.high.requests);
 		}
@@ -178,7 +176,7 @@ export class ScopeWatch {
 	 * The route's verdict with what its module scope shows. A collection that grows without bound is a
 	 * leak whatever its size (tiny leaks by count). A heap verdict of `leak` waits while the route's
 	 * collections are still filling, and is dropped while the growth it saw was a collection that then
-	 * stopped: for FILLED_WINDOWS estimate windows after that stop, the heap estimate may still hold
+	 * stopped: for FILLING.windows estimate windows after that stop, the heap estimate may still hold
 	 * the fill (with few samples a window reaches back further than `window` requests, and the
 	 * regression on request counts further still: an LRU of 16 was still estimated at ~135 KB per
 	 * request 22 requests after it filled, in bench:detect's browsing profile).
@@ -188,7 +186,7 @@ export class ScopeWatch {
 		// Remembered per owner, not per series: a module Vite evaluates again starts its series over
 		// (a full LRU then reads as flat), but the heap estimate still holds the first instance's fill.
 		const fill = this.#fills.get(owner);
-		const filling = fill !== undefined && (fill.filling || fill.requests - fill.highAt < FILLED_WINDOWS * window);
+		const filling = fill !== undefined && (fill.filling || fill.requests - fill.highAt < FILLING.windows * window);
 		// The heap said leak, so there is an estimate: held back, the route is `ok`, not still warming.
 		if (heap === 'leak' && filling && previous !== 'leak') return 'ok';
 		return heap;
@@ -229,7 +227,7 @@ export class ScopeWatch {
 	#record(key: string, where: Omit<Series, 'track' | 'growth' | 'seenAt'>, requests: number, entries: number): void {
 		let series = this.#series.get(key);
 		if (!series) {
-			if (this.#series.size >= MAX_SERIES) return;
+			if (this.#series.size >= BOUNDS.series) return;
 			series = { ...where, track: undefined, growth: judgeGrowth(undefined, false, 'flat'), seenAt: 0 };
 			this.#series.set(key, series);
 		}
@@ -253,7 +251,7 @@ export class ScopeWatch {
 		while (queue.length > 0) {
 			for (const importer of importersOf(queue.shift()!)) {
 				if (seen.has(importer)) continue;
-				if (seen.size >= MAX_IMPORTERS_WALKED) return undefined;
+				if (seen.size >= BOUNDS.importersWalked) return undefined;
 				seen.add(importer);
 				const found = this.#ownerInRoutes(importer);
 				if (found === undefined) queue.push(importer);
