@@ -1,12 +1,13 @@
-import { memoryDeltasSince, readHeap, readMemory, type MemoryAtStart } from './heap/memory.ts';
-import { arrayBuffersAfterMinorGc, forceGc, forceMinorGc } from './heap/gc.ts';
+import { readHeap, readMemory, type MemoryAtStart } from './heap/memory.ts';
+import { arrayBuffersAfterMinorGc } from './heap/gc.ts';
+import { collectForcedSample } from './heap/forced-sample.ts';
 import { IdleSampler, type HeapSample } from './heap/idle-sampler.ts';
 import { AllocationSampler } from './heap/allocation-sampler.ts';
 import type { LiveBytes } from './heap/live-bytes-tally.ts';
 import { SampleSchedule } from './heap/sample-schedule.ts';
 import { SampleHistory } from './heap/sample-history.ts';
 import { SampleIntervals } from './estimator/sample-intervals.ts';
-import { requestStorage, type RequestContext } from './request/request-context.ts';
+import { requestStorage, summarizeRequest, type RequestContext } from './request/request-context.ts';
 import { MarkedRequests } from './request/marked-requests.ts';
 import { routeKey } from './messages.ts';
 import { HandleTracker } from './handles/handle-tracker.ts';
@@ -77,7 +78,7 @@ export class Monitor {
 		this.sampler = new IdleSampler({
 			intervalMs: options.sampleInterval,
 			busyAfterMs: () => this.#schedule.busySampleAfterMs(),
-			collect: () => this.#collect(),
+			collect: () => collectForcedSample(this.#allocations && (() => this.#marked.liveBytesByKey(this.#allocations!)), options.onError),
 			onSample: (sample, live) => this.#onSample(sample, live),
 			detach: (fn) => requestStorage.exit(fn),
 			onError: (error) => options.onError(error)
@@ -138,7 +139,7 @@ export class Monitor {
 			this.#marked.ended(context.marker, key, key === null ? 0 : (this.#routes.get(key)?.epochRequests ?? 0));
 			this.#handles?.requestEnded(context, key ?? undefined);
 			if (route) {
-				const summary = this.#summarize(context, status, false, aborted);
+				const summary = summarizeRequest(context, status, false, aborted);
 				this.#record(route.id, summary);
 				this.#schedule.requestEnded();
 				const arrayBuffers = context.before?.arrayBuffers ?? null;
@@ -155,7 +156,7 @@ export class Monitor {
 
 	/** The sub-request ended: counted for its own route, its memory measured once (in its interval). */
 	endSubRequest(id: string | null, context: RequestContext, status: number): void {
-		this.#record(id, this.#summarize(context, status, true, false));
+		this.#record(id, summarizeRequest(context, status, true, false));
 		this.#handles?.requestEnded(context, routeKey(id));
 		this.events.emit({ type: 'changed' });
 	}
@@ -222,11 +223,6 @@ export class Monitor {
 		this.#handles.start();
 	}
 
-	#summarize(context: RequestContext, status: number, subRequest: boolean, aborted: boolean): RequestSummary {
-		const durationMs = performance.now() - context.startedAt;
-		return { method: context.method, status, aborted, durationMs, ...memoryDeltasSince(context.before), subRequest };
-	}
-
 	#record(id: string | null, summary: RequestSummary): void {
 		const route = this.#routes.record(id, summary);
 		if (!route) return;
@@ -235,30 +231,6 @@ export class Monitor {
 		const key = routeKey(id);
 		this.#intervals.counted(key, route.epochRequests <= this.#options.warmupRequests);
 		this.#marked.counted(key);
-	}
-
-	/**
-	 * The full GC of a forced sample. Reading V8's sampling profile forces one (the inspector starts
-	 * sampling with kSamplingForceGC; measured: each getSamplingProfile shows as a major GC as long as
-	 * gc()), so with allocation sampling on, that read is the GC: a second one would double the cost.
-	 * The profile's own objects are young garbage once read, and a minor GC clears them before the heap
-	 * is measured. When and how often this runs is the sampler's GC budget (heap/gc-budget.ts).
-	 */
-	#collect(): Map<string, LiveBytes> | undefined {
-		const live = this.#readLiveBytes();
-		if (live) forceMinorGc();
-		else forceGc();
-		return live;
-	}
-
-	#readLiveBytes(): Map<string, LiveBytes> | undefined {
-		if (!this.#allocations) return undefined;
-		try {
-			return this.#marked.liveBytesByKey(this.#allocations);
-		} catch (error) {
-			this.#options.onError(error);
-			return undefined;
-		}
 	}
 
 	#onSample(measured: HeapSample, live: Map<string, LiveBytes> | undefined): void {

@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { MemoryAtStart } from '../heap/memory.ts';
+import { memoryDeltasSince, type MemoryAtStart } from '../heap/memory.ts';
+import type { RequestSummary } from '../protocol.ts';
 
 /** One HTTP request as it passes through the dev server, from our middleware to its response. */
 export interface RequestContext {
@@ -27,3 +28,9 @@ export interface RequestContext {
 
 /** The request a piece of server code runs for; propagates into handle, load, actions and +server. */
 export const requestStorage = new AsyncLocalStorage<RequestContext>();
+
+/** What a request did, as the report shows it: its status, how long it took, what memory it grew. */
+export function summarizeRequest(context: RequestContext, status: number, subRequest: boolean, aborted: boolean): RequestSummary {
+	const durationMs = performance.now() - context.startedAt;
+	return { method: context.method, status, aborted, durationMs, ...memoryDeltasSince(context.before), subRequest };
+}
