@@ -14,7 +14,8 @@ import { createEndpointGuard } from './server/endpoint-guard.ts';
 import { createReportMiddleware } from './server/report-endpoint.ts';
 import { createRetainersMiddleware } from './server/retainers-endpoint.ts';
 import { reportToTerminal } from './server/terminal-reporter.ts';
-import { overlayPlugin, type OverlayState } from './overlay/overlay-plugin.ts';
+import { overlayPlugin } from './overlay/overlay-plugin.ts';
+import { createPluginContext, type Measuring, type PluginContext } from './plugin-context.ts';
 import { scopePlugin } from './scope/scope-plugin.ts';
 import { startOverlayFeed } from './overlay/feed.ts';
 
@@ -31,33 +32,30 @@ const MIN_REQUESTS = 6;
 export function heapwatch(options?: HeapwatchOptions): Plugin[] {
 	const resolved = resolveOptions(options);
 	if (!resolved.enabled) return [];
-	const hook = { installed: false };
-	const overlay: OverlayState = { transport: null, log: null };
-	let current: Monitor | undefined;
-	let stopMonitoring = () => {};
+	const context = createPluginContext(resolved);
 	return [
 		{
 			name: 'heapwatch',
 			apply: 'serve',
 			// Used by `heapwatch check`, which finds the plugin in the user's resolved config.
-			api: { options: resolved, sampleFinelyUnderLoad: () => current?.sampleFinelyUnderLoad() } satisfies PluginApi,
+			api: { options: resolved, sampleFinelyUnderLoad: () => context.measuring?.monitor.sampleFinelyUnderLoad() } satisfies PluginApi,
 			configureServer(server) {
-				({ monitor: current, stop: stopMonitoring } = startMonitoring(server, resolved, hook, overlay));
+				context.measuring = startMonitoring(server, context);
 			},
 			// On a restart or a close, in middleware mode too. Vite 7 has no such hook: there the HTTP
 			// server's 'close' stops monitoring (and nothing does in middleware mode).
 			closeServer() {
-				stopMonitoring();
+				context.measuring?.stop();
 			},
 			hotUpdate({ modules }) {
 				// An edit of server code re-evaluates modules: new instances, new warm-up.
 				// The old instances are never disposed: their timers are reported as stale.
-				if (this.environment.config.consumer === 'server' && modules.length > 0) current?.newEpoch(replacedFiles(modules));
+				if (this.environment.config.consumer === 'server' && modules.length > 0) context.measuring?.monitor.newEpoch(replacedFiles(modules));
 			}
 		},
-		routeHookPlugin(hook),
+		routeHookPlugin(context),
 		scopePlugin(),
-		...(resolved.overlay ? [overlayPlugin(resolved.overlay, overlay)] : [])
+		...(resolved.overlay ? [overlayPlugin(resolved.overlay, context)] : [])
 	];
 }
 
@@ -82,12 +80,8 @@ export default heapwatch;
  * what the process has once (the sampling profiler, the async hook, the overlay's token) is shared
  * across them (see @heapwatch/core's process/), and the old monitor only lets go of it on `stop`.
  */
-function startMonitoring(
-	server: ViteDevServer,
-	options: ResolvedOptions,
-	hook: { installed: boolean },
-	overlay: OverlayState
-): { monitor: Monitor; stop(): void } {
+function startMonitoring(server: ViteDevServer, context: PluginContext): Measuring {
+	const { options } = context;
 	const log = createLog(server.config.logger);
 	const root = server.config.root;
 	const onError = (error: unknown) => reportInternalError(log, error);
@@ -128,7 +122,7 @@ function startMonitoring(
 	const remoteIdOf = (pathname: string) => matchRemoteFunction(table, pathname)?.id;
 	const uninstallBridge = installBridge(createBridge(monitor, onError, remoteIdOf));
 	const routing = {
-		hookInstalled: () => hook.installed,
+		hookInstalled: () => context.routeHookInstalled,
 		matchUrl(pathname: string) {
 			log.once('no-route-hook', 'error', NO_ROUTE_HOOK);
 			return matchRoute(table, pathname)?.id ?? null;
@@ -139,21 +133,20 @@ function startMonitoring(
 	server.middlewares.use(createRetainersMiddleware(server, monitor, log, (id) => table.some((entry) => entry.id === id)));
 	server.middlewares.use(createRequestMiddleware(monitor, routing, onError));
 	log.info(`measuring server memory per route: ${server.config.base}${REPORT_PATH}`);
-	overlay.log = log;
 	const feed = options.overlay ? startFeed(server, log, monitor, onError) : null;
-	overlay.transport = feed?.transport ?? null;
 
 	let closed = false;
 	const stop = () => {
 		if (closed) return;
 		closed = true;
+		if (context.measuring?.monitor === monitor) context.measuring = undefined;
 		monitor.close();
 		feed?.close();
 		uninstallBridge();
 		server.watcher.off('all', refreshRoutes);
 	};
 	server.httpServer?.once('close', stop);
-	return { monitor, stop };
+	return { monitor, log, transport: feed?.transport ?? null, stop };
 }
 
 const NO_ROUTE_HOOK =

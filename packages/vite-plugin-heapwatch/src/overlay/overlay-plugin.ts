@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
-import type { Log } from '../log.ts';
 import type { ResolvedOverlayOptions } from '../options.ts';
 import type { Transport } from './feed.ts';
+import type { PluginContext } from '../plugin-context.ts';
 
 /**
  * Built by packages/overlay and copied here by the plugin's build: overlay.js, which every page
@@ -15,12 +15,6 @@ const BUNDLE = `${BUNDLE_DIR}overlay.js`;
 const ENTRY_ID = 'virtual:heapwatch-overlay';
 const OPTIONS_ID = 'virtual:heapwatch-options';
 const RESOLVED_OPTIONS_ID = `\0${OPTIONS_ID}`;
-
-/** Filled in by configureServer: the feed's address and token for the page, the log for load errors. */
-export interface OverlayState {
-	transport: Transport | null;
-	log: Log | null;
-}
 
 /** What the overlay reads from `virtual:heapwatch-options`: see packages/overlay/src/options.ts. */
 export interface BrowserOptions extends ResolvedOverlayOptions {
@@ -36,7 +30,7 @@ export interface BrowserOptions extends ResolvedOverlayOptions {
  * Vite's own client module. The import resolves to an absolute file in our dist, so Vite serves it
  * as a plain module instead of pre-bundling a bare specifier (which would force a page reload).
  */
-export function overlayPlugin(options: ResolvedOverlayOptions, state: OverlayState): Plugin {
+export function overlayPlugin(options: ResolvedOverlayOptions, context: Pick<PluginContext, 'measuring'>): Plugin {
 	let root = '';
 	let base = '/';
 	return {
@@ -60,14 +54,15 @@ export function overlayPlugin(options: ResolvedOverlayOptions, state: OverlaySta
 			filter: { id: [new RegExp(`^${RESOLVED_OPTIONS_ID}$`), new RegExp(`^${escapeRegExp(BUNDLE_DIR)}[\\w-]+\\.js(?:\\?|$)`)] },
 			handler(id) {
 				if (id === RESOLVED_OPTIONS_ID) {
-					const browser: BrowserOptions | null = state.transport && { ...options, transport: state.transport, base, root };
+					const transport = context.measuring?.transport;
+					const browser: BrowserOptions | null = transport ? { ...options, transport, base, root } : null;
 					return `export default ${JSON.stringify(browser)};`;
 				}
 				// overlay.js, or a chunk it imports (Vite resolves those next to it).
 				const file = id.split('?')[0];
 				// Read it ourselves: the file sits outside the app, where Vite's server.fs.allow may refuse it.
 				if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8');
-				state.log?.once(
+				context.measuring?.log.once(
 					'no-overlay-bundle',
 					'error',
 					`the overlay bundle is missing (${file}), so pages show no overlay. Reinstall vite-plugin-heapwatch; terminal warnings still work.`

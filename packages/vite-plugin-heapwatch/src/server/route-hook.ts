@@ -1,4 +1,5 @@
 import type { Plugin } from 'vite';
+import type { PluginContext } from '../plugin-context.ts';
 
 /**
  * Reads SvelteKit's route id with no user code: Kit loads the user's hooks through a generated
@@ -38,7 +39,7 @@ export async function get_hooks() {
 }
 `;
 
-export function routeHookPlugin(state: { installed: boolean }): Plugin {
+export function routeHookPlugin(context: Pick<PluginContext, 'routeHookInstalled'>): Plugin {
 	return {
 		name: 'heapwatch:route-hook',
 		apply: 'serve',
@@ -49,7 +50,7 @@ export function routeHookPlugin(state: { installed: boolean }): Plugin {
 			handler(code, id, options) {
 				const ssr = this.environment ? this.environment.config.consumer === 'server' : options?.ssr;
 				if (!ssr || !GENERATED.test(id) || !code.includes(DECLARATION)) return;
-				state.installed = true;
+				context.routeHookInstalled = true;
 				return { code: code.replace(DECLARATION, 'async function __heapwatch_get_hooks()') + wrapper, map: null };
 			}
 		}
