@@ -1,5 +1,6 @@
 export { Monitor, type MonitorOptions } from './monitor.ts';
 export { sharedKey, type RoutePrefixOf } from './routes/shared-keys.ts';
+export { matchRouteId, routePattern, type RoutePattern } from './routes/route-pattern.ts';
 export type { MonitorEvent, MonitorEvents, MonitorListener } from './events/monitor-events.ts';
 export { SCOPE_REGISTRY_KEY } from './scope/scope-registry.ts';
 export { requestStorage, type RequestContext } from './request/request-context.ts';

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { readRemoteFunctions } from './remote-functions.ts';
 import { ROUTES_DIR } from './route-folders.ts';
-import { relativePath } from '@heapwatch/core';
+import { relativePath, routePattern } from '@heapwatch/core';
 
 /** A SvelteKit route as the file system defines it. */
 export interface RouteEntry {
@@ -36,46 +36,15 @@ export function readRouteTable(root: string, routesDir = ROUTES_DIR): RouteEntry
 			const id = '/' + segments.join('/');
 			const main = FILE_PREFERENCE.map((p) => files.find((f) => f.startsWith(p + '.'))).find(Boolean);
 			const file = main ? relativePath(root, path.join(dir, main)) : null;
-			entries.push({ id, file, pattern: patternOf(segments) });
+			entries.push({ id, file, pattern: routePattern(id).regex });
 		}
 		for (const n of names) if (n.isDirectory()) walk(path.join(dir, n.name), [...segments, n.name]);
 	};
 	walk(base, []);
 	// Most specific first: static segments beat parameters, parameters beat rest parameters.
-	entries.sort((a, b) => specificity(b.id) - specificity(a.id));
+	entries.sort((a, b) => routePattern(b.id).specificity - routePattern(a.id).specificity);
 	// Remote functions first: their endpoint is no route's URL.
 	return [...readRemoteFunctions(root), ...entries];
-}
-
-function patternOf(segments: string[]): RegExp {
-	let source = '';
-	for (const segment of segments) {
-		if (/^\(.+\)$/.test(segment)) continue; // (group) segments are not part of the URL
-		if (/^\[\.\.\..+\]$/.test(segment)) source += '(?:/.*)?';
-		else if (/^\[\[.+\]\]$/.test(segment)) source += '(?:/[^/]+)?';
-		else
-			source +=
-				'/' +
-				segment
-					.split(/\[[^\]]+\]/)
-					.map(escapeRegExp)
-					.join('[^/]+');
-	}
-	return new RegExp(`^${source || ''}/?$`);
-}
-
-function escapeRegExp(text: string): string {
-	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function specificity(id: string): number {
-	let score = 0;
-	for (const segment of id.split('/')) {
-		if (segment.startsWith('[...')) score += 0;
-		else if (segment.startsWith('[')) score += 1;
-		else if (segment) score += 2;
-	}
-	return score;
 }
 
 /** The remote function a pathname calls (`/_app/remote/<hash>/<name>`), if any. */
