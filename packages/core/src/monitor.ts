@@ -134,7 +134,7 @@ export class Monitor {
 	/** `aborted`: the client went away before the response finished ('close' came without 'finish'). */
 	end(context: RequestContext, status: number, aborted = false): void {
 		try {
-			const route = context.route ?? context.fallbackRoute;
+			const route = context.route;
 			const key = route ? routeKey(route.id) : null;
 			this.#marked.ended(context.marker, key, key === null ? 0 : (this.#routes.get(key)?.epochRequests ?? 0));
 			this.#handles?.requestEnded(context, key ?? undefined);

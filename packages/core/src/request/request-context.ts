@@ -20,10 +20,11 @@ export interface RequestContext {
 	watchHandles: boolean;
 	/** Its marker's id when it started alone (request-markers.ts): what it allocates is placed by it. */
 	marker?: number;
-	/** Set when SvelteKit's handle runs: the request reached Kit (not a Vite module or asset request). */
+	/**
+	 * Its route: set when SvelteKit's handle runs (the request reached Kit, not a Vite module or asset
+	 * request), or from its URL when the route hook could not be installed (see the plugin's routing).
+	 */
 	route?: { id: string | null };
-	/** Set by the URL-matching fallback when the route hook could not be installed. */
-	fallbackRoute?: { id: string | null };
 }
 
 /** The request a piece of server code runs for; propagates into handle, load, actions and +server. */

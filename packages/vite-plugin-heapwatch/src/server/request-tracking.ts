@@ -60,7 +60,7 @@ function attributeByUrl(context: RequestContext, req: Connect.IncomingMessage, r
 	if (!/text\/html|application\/json/.test(type)) return;
 	const pathname = new URL(req.originalUrl ?? req.url ?? '/', 'http://localhost').pathname;
 	const id = routing.matchUrl(pathname);
-	if (id !== undefined) context.fallbackRoute = { id };
+	if (id !== undefined) context.route = { id };
 }
 
 /**
