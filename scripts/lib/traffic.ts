@@ -1,4 +1,4 @@
-import type { Report } from '../../packages/core/src/protocol.ts';
+import type { Report } from '../../packages/core/src/protocol/report.ts';
 
 /** A lab href with `{n}` replaced by a parameter never used before in this run. */
 let counter = 0;

@@ -2,7 +2,7 @@
 // where verdict changes go. Its own file so the contract reads on one page, apart from the wiring.
 import type { ClassifyScript, IsAppCode } from './heap/allocation-keys.ts';
 import type { AllocationSite } from './heap/allocation-site.ts';
-import type { FindingReport, RouteReport, SourceLocation, StaleHandleSite, Verdict } from './protocol.ts';
+import type { FindingReport, RouteReport, SourceLocation, StaleHandleSite, Verdict } from './protocol/report.ts';
 
 export interface MonitorOptions {
 	leakThreshold: number;
