@@ -9,6 +9,6 @@ export * from './naming.ts';
 export * from './warnings.ts';
 export * from './feed-messages.ts';
 export * from './delta.ts';
-export * from './validate.ts';
+export * from './parse.ts';
 export { describeHandle } from '../handles/describe-handle.ts';
 export { formatBytes } from '../format-bytes.ts';
