@@ -2,7 +2,7 @@
  * What the overlay lists under "warnings" and counts on its badge, derived from the report on the
  * server and sent whole in the feed, so both ends agree on keys and wording.
  */
-import type { FindingReport, HandleSite, KeptBy, Report, SourceLocation, StaleHandleSite } from './report.ts';
+import type { FindingReport, HandleSite, KeptBy, Report, RouteReport, SourceLocation, StaleHandleSite } from './report.ts';
 import { routeKey } from './naming.ts';
 
 /** Something the overlay lists under "warnings" and counts on its badge. */
@@ -57,6 +57,13 @@ export interface StaleHandlesWarning {
 	site: StaleHandleSite;
 }
 
+/** What every warning about one route starts with: its key names the kind and the route. */
+const aboutRoute = <K extends (LeakWarning | HandlesWarning)['kind']>(kind: K, route: RouteReport) => ({
+	key: `${kind}:${routeKey(route.id)}`,
+	kind,
+	routeId: route.id
+});
+
 /**
  * Warnings are derived from the report: routes whose verdict or handleVerdict is `leak`, shared code
  * (hooks, layouts) whose verdict is `leak`, and handles left running by replaced modules.
@@ -66,9 +73,7 @@ export function warningsOf(report: Report): Warning[] {
 	for (const route of report.routes) {
 		if (route.verdict === 'leak') {
 			warnings.push({
-				key: `leak:${routeKey(route.id)}`,
-				kind: 'leak',
-				routeId: route.id,
+				...aboutRoute('leak', route),
 				retainedBytesPerRequest: route.retainedBytesPerRequest,
 				source: route.sources[0] ?? null,
 				...(route.keptBy?.[0] && { keptBy: route.keptBy[0] }),
@@ -77,9 +82,7 @@ export function warningsOf(report: Report): Warning[] {
 		}
 		if (route.handleVerdict === 'leak') {
 			warnings.push({
-				key: `handles:${routeKey(route.id)}`,
-				kind: 'handles',
-				routeId: route.id,
+				...aboutRoute('handles', route),
 				handlesPerRequest: route.handlesPerRequest,
 				handles: route.handles,
 				site: route.handleSites[0] ?? null,
