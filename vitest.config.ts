@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
 	// The overlay's own alias (packages/overlay/vite.config.ts), for its unit tests.
-	resolve: { alias: { '#messages': fileURLToPath(new URL('./packages/core/src/messages.ts', import.meta.url)) } },
+	resolve: { alias: { '#messages': fileURLToPath(new URL('./packages/core/src/protocol/index.ts', import.meta.url)) } },
 	test: {
 		include: ['packages/*/test/**/*.test.ts'],
 		// Integration and e2e tests each start a real `vite dev` child process; on two cores they run

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 
-const messages = fileURLToPath(new URL('../core/src/messages.ts', import.meta.url));
+const messages = fileURLToPath(new URL('../core/src/protocol/index.ts', import.meta.url));
 
 /**
  * The overlay the plugin serves from its dist: overlay.js, which every page loads (the badge, the

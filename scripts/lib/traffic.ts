@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { Report } from '../../packages/core/src/protocol.ts';
+import type { Report } from '../../packages/core/src/protocol/report.ts';
 
 /** A lab href with `{n}` replaced by a parameter never used before in this run. */
 let counter = 0;

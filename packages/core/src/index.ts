@@ -27,8 +27,8 @@ export type {
 	FindingReport,
 	KeptBy,
 	ProcessReport
-} from './protocol.ts';
-export * from './messages.ts';
+} from './protocol/report.ts';
+export * from './protocol/index.ts';
 export { forceGc } from './heap/gc.ts';
 export { readMemory } from './heap/memory.ts';
 export * from './retainers/index.ts';

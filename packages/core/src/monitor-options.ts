@@ -2,7 +2,7 @@
 // events (events/monitor-events.ts). Its own file so the contract reads on one page, apart from the wiring.
 import type { ClassifyScript, IsAppCode } from './heap/allocation-keys.ts';
 import type { AllocationSite } from './heap/allocation-site.ts';
-import type { SourceLocation } from './protocol.ts';
+import type { SourceLocation } from './protocol/report.ts';
 import type { RoutePrefixOf } from './routes/shared-keys.ts';
 
 export interface MonitorOptions {

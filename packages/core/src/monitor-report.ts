@@ -7,7 +7,7 @@ import type { SampleHistory } from './heap/sample-history.ts';
 import type { SampleSchedule } from './heap/sample-schedule.ts';
 import type { MonitorOptions } from './monitor-options.ts';
 import { processReport } from './process/monitors.ts';
-import type { FindingReport, Report, RouteReport } from './protocol.ts';
+import type { FindingReport, Report, RouteReport } from './protocol/report.ts';
 import type { RouteState, RouteTable } from './routes/route-table.ts';
 import type { ScopeWatch } from './scope/scope-watch.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LiveBytesTrend } from '../src/estimator/live-bytes-trend.ts';
 import { nextVerdict, type RouteEstimate } from '../src/estimator/verdict.ts';
-import type { Verdict } from '../src/protocol.ts';
+import type { Verdict } from '../src/protocol/report.ts';
 import { sampled, seededRandom } from './synthetic.ts';
 
 const INTERVAL = 16 * 1024;

@@ -12,7 +12,7 @@ import {
 	type RetainerCaptureStatus,
 	type RouteReport,
 	type StateMessage
-} from '../src/messages.ts';
+} from '../src/protocol/index.ts';
 
 function route(id: string | null, fields: Partial<RouteReport> = {}): RouteReport {
 	return {

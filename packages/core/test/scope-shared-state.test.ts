@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FindingReport } from '../src/protocol.ts';
+import type { FindingReport } from '../src/protocol/report.ts';
 import type { ModuleScope } from '../src/scope/scope-registry.ts';
 import { SharedState } from '../src/scope/shared-state.ts';
 

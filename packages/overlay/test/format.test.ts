@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RequestSummary } from '../../core/src/protocol.ts';
+import type { RequestSummary } from '../../core/src/protocol/report.ts';
 import { describeLastRequest } from '../src/format.ts';
 
 const last = (fields: Partial<RequestSummary>): RequestSummary => ({

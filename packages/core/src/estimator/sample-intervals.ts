@@ -4,7 +4,7 @@
 import { UNPLACED } from '../heap/allocation-keys.ts';
 import type { LiveBytes } from '../heap/live-bytes-tally.ts';
 import type { HeapSample } from '../heap/idle-sampler.ts';
-import type { Report } from '../protocol.ts';
+import type { Report } from '../protocol/report.ts';
 import { LiveBytesTrend } from './live-bytes-trend.ts';
 import { RetentionEstimator, type RetentionEstimate } from './retention-estimator.ts';
 

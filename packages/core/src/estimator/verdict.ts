@@ -1,4 +1,4 @@
-import type { Verdict } from '../protocol.ts';
+import type { Verdict } from '../protocol/report.ts';
 
 /** What a verdict rests on: an estimate of bytes kept per request, its noise, and its sample size. */
 export interface RouteEstimate {

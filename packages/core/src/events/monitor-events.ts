@@ -1,7 +1,7 @@
 // The one stream of what the monitor finds: the terminal, the overlay's feed and anything else that
 // cares subscribe to it, instead of each polling report() and diffing it, or the monitor calling a
 // callback per consumer. As vitest's reporters do: one source of events, many readers.
-import type { FindingReport, RouteReport, StaleHandleSite, Verdict } from '../protocol.ts';
+import type { FindingReport, RouteReport, StaleHandleSite, Verdict } from '../protocol/report.ts';
 
 export type MonitorEvent =
 	/** A route's heap verdict changed in a way worth telling (see findings/subject-verdict.ts). */

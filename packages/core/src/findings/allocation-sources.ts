@@ -1,6 +1,6 @@
 import { parseSite, type AllocationSite } from '../heap/allocation-site.ts';
 import type { LiveBytesTrend } from '../estimator/live-bytes-trend.ts';
-import type { SourceLocation } from '../protocol.ts';
+import type { SourceLocation } from '../protocol/report.ts';
 
 export interface SourceOptions {
 	window: number;

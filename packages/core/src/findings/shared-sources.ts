@@ -1,6 +1,6 @@
 import type { LiveBytes } from '../heap/live-bytes-tally.ts';
 import { LiveBytesTrend } from '../estimator/live-bytes-trend.ts';
-import type { FindingReport, Verdict } from '../protocol.ts';
+import type { FindingReport, Verdict } from '../protocol/report.ts';
 import { parseSharedKey, routesUnder, type RoutePrefixOf } from '../routes/shared-keys.ts';
 import { judgeSubject, type Subject, type SubjectOptions } from './subject-verdict.ts';
 

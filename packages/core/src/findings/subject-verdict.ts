@@ -3,7 +3,7 @@
 // place so that routes and shared files cannot drift apart in how they flag, clear and warn.
 import type { LiveBytesTrend, TrendEstimate } from '../estimator/live-bytes-trend.ts';
 import { nextVerdict, type RouteEstimate, type VerdictOptions } from '../estimator/verdict.ts';
-import type { SourceLocation, Verdict } from '../protocol.ts';
+import type { SourceLocation, Verdict } from '../protocol/report.ts';
 import { allocationSources, type SourceOptions } from './allocation-sources.ts';
 
 /** What is judged: a route, or a hooks, layout or instrumentation file measured against its routes' requests. */

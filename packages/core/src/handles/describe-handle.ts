@@ -1,4 +1,4 @@
-import type { HandleSite } from '../protocol.ts';
+import type { HandleSite } from '../protocol/report.ts';
 
 const KIND: Record<string, string> = {
 	Interval: 'setInterval',

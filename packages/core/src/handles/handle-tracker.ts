@@ -1,6 +1,6 @@
 import { acquireAsyncHook, type AsyncHookLease } from '../process/async-hook.ts';
 import { requestStorage, type RequestContext } from '../request/request-context.ts';
-import type { StaleHandleSite } from '../protocol.ts';
+import type { StaleHandleSite } from '../protocol/report.ts';
 import { CallbackOwners, callbackSource, timerDelay } from './callback-owners.ts';
 import { captureStack, type CapturedStack } from './capture-stack.ts';
 import { DueQueue } from './due-queue.ts';

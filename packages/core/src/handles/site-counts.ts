@@ -1,4 +1,4 @@
-import type { HandleSite } from '../protocol.ts';
+import type { HandleSite } from '../protocol/report.ts';
 
 /** What one tracked resource counts under: its kind and the app line that created it. */
 export interface SiteOf {

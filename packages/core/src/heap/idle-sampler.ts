@@ -1,6 +1,6 @@
 import { channel } from 'node:diagnostics_channel';
 import { getHeapStatistics } from 'node:v8';
-import type { MemoryFigures } from '../protocol.ts';
+import type { MemoryFigures } from '../protocol/report.ts';
 import { GcBudget } from './gc-budget.ts';
 import { InFlightRequests } from './in-flight.ts';
 import { MajorGcs, type MajorGc } from './major-gcs.ts';

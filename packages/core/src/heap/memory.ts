@@ -1,5 +1,5 @@
 import { getHeapStatistics } from 'node:v8';
-import type { MemoryFigures, RequestSummary } from '../protocol.ts';
+import type { MemoryFigures, RequestSummary } from '../protocol/report.ts';
 
 /**
  * Heap, and the memory outside it that Buffers and ArrayBuffers hold (external includes arrayBuffers).

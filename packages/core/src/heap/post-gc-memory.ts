@@ -1,5 +1,5 @@
 import { getHeapSpaceStatistics } from 'node:v8';
-import type { MemoryFigures } from '../protocol.ts';
+import type { MemoryFigures } from '../protocol/report.ts';
 
 /** Spaces of the young generation: what was allocated since the last GC lives there. */
 const YOUNG_SPACES = new Set(['new_space', 'new_large_object_space']);

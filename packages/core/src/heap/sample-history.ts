@@ -1,7 +1,7 @@
 // The recent post-GC samples as the report shows them: how many were taken, the latest one's figures,
 // and a short history for the overlay's sparklines. Only what is displayed; estimates never read it.
 import type { HeapSample } from './idle-sampler.ts';
-import type { Report } from '../protocol.ts';
+import type { Report } from '../protocol/report.ts';
 import { RingBuffer } from '../ring-buffer.ts';
 
 /** Post-GC samples kept for sparklines: two minutes at the default interval. */

@@ -1,4 +1,4 @@
-import type { ProcessReport } from '../protocol.ts';
+import type { ProcessReport } from '../protocol/report.ts';
 import { allocationSamplingRunning } from './sampling-profiler.ts';
 
 /** Monitors alive in this process: one per dev server, two for a moment while Vite restarts. */

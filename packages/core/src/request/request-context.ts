@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { memoryDeltasSince, type MemoryAtStart } from '../heap/memory.ts';
-import type { RequestSummary } from '../protocol.ts';
+import type { RequestSummary } from '../protocol/report.ts';
 
 /** One HTTP request as it passes through the dev server, from our middleware to its response. */
 export interface RequestContext {

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeHeapSnapshot } from 'node:v8';
 import { forceGc } from '../heap/gc.ts';
-import type { SnapshotCost } from '../protocol.ts';
+import type { SnapshotCost } from '../protocol/report.ts';
 
 export interface CapturedSnapshot {
 	file: string;
@@ -13,7 +13,7 @@ export interface CapturedSnapshot {
 	heapUsed: number;
 }
 
-export type { SnapshotCost } from '../protocol.ts';
+export type { SnapshotCost } from '../protocol/report.ts';
 
 /**
  * Rates per byte of heapUsed read before the GC, so slightly high on purpose. Measured on Node 24

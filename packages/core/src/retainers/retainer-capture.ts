@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import type { RetainerCaptureStatus } from '../protocol.ts';
+import type { RetainerCaptureStatus } from '../protocol/report.ts';
 import { analyseGrowth } from './analyse-growth.ts';
 import { captureHeapSnapshot, snapshotCost } from './capture.ts';
 import { declarationLine } from './declaration-line.ts';
@@ -9,7 +9,7 @@ import { holdSamplingInterval } from '../process/sampling-profiler.ts';
 import { relativePath } from '../paths.ts';
 import { formatBytes } from '../format-bytes.ts';
 
-export type { CaptureState, RetainerCaptureStatus } from '../protocol.ts';
+export type { CaptureState, RetainerCaptureStatus } from '../protocol/report.ts';
 
 export interface RetainerCaptureOptions {
 	route: string;

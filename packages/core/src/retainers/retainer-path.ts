@@ -1,8 +1,8 @@
-import type { RetainerStep } from '../protocol.ts';
+import type { RetainerStep } from '../protocol/report.ts';
 import type { HeapSnapshot } from './heap-snapshot.ts';
 import { childByName, describeEdge, describeNode, edgeNameString, type HeapGraph } from './heap-graph.ts';
 
-export type { RetainerStep } from '../protocol.ts';
+export type { RetainerStep } from '../protocol/report.ts';
 
 /** A variable of a scope (for a module: its top-level variables) that keeps the object alive. */
 export interface HoldingVariable {

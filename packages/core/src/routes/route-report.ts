@@ -4,9 +4,9 @@
 import type { RouteEstimate } from '../estimator/verdict.ts';
 import type { HandleTracker } from '../handles/handle-tracker.ts';
 import { NO_HANDLES } from '../handles/route-handles.ts';
-import { routeKey } from '../messages.ts';
+import { routeKey } from '../protocol/naming.ts';
 import type { MonitorOptions } from '../monitor-options.ts';
-import type { RouteReport } from '../protocol.ts';
+import type { RouteReport } from '../protocol/report.ts';
 import type { ScopeWatch } from '../scope/scope-watch.ts';
 import type { RouteState } from './route-table.ts';
 

@@ -4,8 +4,8 @@
 import { LiveBytesTrend } from '../estimator/live-bytes-trend.ts';
 import type { LiveBytes } from '../heap/live-bytes-tally.ts';
 import type { Subject } from '../findings/subject-verdict.ts';
-import { routeKey } from '../messages.ts';
-import type { RequestSummary } from '../protocol.ts';
+import { routeKey } from '../protocol/naming.ts';
+import type { RequestSummary } from '../protocol/report.ts';
 import { routesUnder, type RoutePrefixOf } from './shared-keys.ts';
 
 export interface RouteState extends Subject {

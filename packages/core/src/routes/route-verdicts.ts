@@ -5,7 +5,7 @@ import type { RetentionEstimate } from '../estimator/retention-estimator.ts';
 import type { TrendEstimate } from '../estimator/live-bytes-trend.ts';
 import type { RouteEstimate } from '../estimator/verdict.ts';
 import { judgeSubject, type SubjectOptions } from '../findings/subject-verdict.ts';
-import type { RouteReport, Verdict } from '../protocol.ts';
+import type { RouteReport, Verdict } from '../protocol/report.ts';
 import type { ScopeWatch } from '../scope/scope-watch.ts';
 import type { RouteState, RouteTable } from './route-table.ts';
 

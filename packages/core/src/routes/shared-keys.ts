@@ -3,7 +3,7 @@
 // loads (every request). The plugin builds these keys (its routes/classify-script.ts); core reads them
 // here and nowhere else. Where the app keeps its routes is the plugin's to know: it tells core which
 // route ids a file's folder stands for (RoutePrefixOf), so core never reads a folder name.
-import type { FindingReport } from '../protocol.ts';
+import type { FindingReport } from '../protocol/report.ts';
 
 export type SharedKind = Exclude<FindingReport['kind'], 'shared-state'>;
 

@@ -1,5 +1,5 @@
 import { findCreationSite, parseStack, type SiteFilter } from '../handles/creation-site.ts';
-import { routeKey } from '../messages.ts';
+import { routeKey } from '../protocol/naming.ts';
 import { requestStorage } from '../request/request-context.ts';
 import { listenerCount } from './measure-value.ts';
 

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FindingReport, KeptBy, Verdict } from '../protocol.ts';
+import type { FindingReport, KeptBy, Verdict } from '../protocol/report.ts';
 import { addPoint, judgeGrowth, type Growth, type GrowthState, type GrowthTrack } from './entry-growth.ts';
 import { measureValue, type Measured } from './measure-value.ts';
 import { processListenerSites, watchProcessListeners } from './process-listeners.ts';

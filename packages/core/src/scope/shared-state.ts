@@ -1,4 +1,4 @@
-import type { FindingReport, Verdict } from '../protocol.ts';
+import type { FindingReport, Verdict } from '../protocol/report.ts';
 import type { ModuleScope } from './scope-registry.ts';
 
 export interface SharedStateOptions {

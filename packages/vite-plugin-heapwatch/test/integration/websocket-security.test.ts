@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import type { ServerMessage } from '../../../core/src/messages.ts';
+import type { ServerMessage } from '../../../core/src/protocol/index.ts';
 
 let server: DevServer;
 let token: string;

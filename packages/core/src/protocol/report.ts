@@ -1,6 +1,7 @@
 /**
- * The shapes heapwatch shows to the outside: `GET /__heapwatch/report.json` and, later, the overlay's
- * websocket messages. Defined once, here; the server and every client import them.
+ * The shapes heapwatch shows to the outside: `GET /__heapwatch/report.json`, the retainer capture's
+ * status, and the report inside the overlay's feed messages. Defined once, here; the server and every
+ * client import them, and schema.ts checks received values against them.
  */
 
 /** `warming`: too few measured requests yet. `ok`: no growth beyond the noise floor. `leak`: retains memory per request. */
