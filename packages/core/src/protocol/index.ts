@@ -12,3 +12,5 @@ export * from './delta.ts';
 export * from './parse.ts';
 export { describeHandle } from '../handles/describe-handle.ts';
 export { formatBytes } from '../format-bytes.ts';
+// Which route a page is on: the overlay matches as the plugin's fallback router does.
+export { matchRouteId } from '../routes/route-pattern.ts';
