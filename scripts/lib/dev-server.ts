@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
+import { rememberToken } from './traffic.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const playgroundDir = path.join(repoRoot, 'playground');
@@ -17,6 +18,8 @@ export const playgroundLineOf = (file: string, text: string) =>
 
 export interface DevServer {
 	url: string;
+	/** The token heapwatch's endpoints want, from the line it prints at start; undefined without heapwatch. */
+	token: string | undefined;
 	/** Everything the server printed so far, ANSI colours stripped. */
 	output(): string;
 	stop(): Promise<void>;
@@ -79,8 +82,16 @@ export async function startDevServer(
 			await new Promise((resolve) => setTimeout(resolve, 100));
 		}
 	}
+	// heapwatch prints its token before Vite listens; Vite's own "Local:" line comes after it.
+	let token: string | undefined;
+	for (const until = Date.now() + 2000; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 20))) {
+		token = /report\.json\?token=([\w-]+)/.exec(output)?.[1];
+		if (token || output.includes('Local:')) break;
+	}
+	if (token) rememberToken(url, token);
 	return {
 		url,
+		token,
 		output: () => output,
 		async stop() {
 			if (child.exitCode === null) {

@@ -23,8 +23,21 @@ export async function get(base: string, path: string): Promise<number> {
 	return response.status;
 }
 
+/** The token each dev server's heapwatch endpoints want, by its URL (startDevServer reads it from the terminal). */
+const tokens = new Map<string, string>();
+
+export function rememberToken(base: string, token: string): void {
+	tokens.set(base, token);
+}
+
+/** A request to one of heapwatch's endpoints (`path` from `/__heapwatch/`), with the dev server's token. */
+export function heapwatchFetch(base: string, path: string, init: RequestInit = {}): Promise<Response> {
+	const token = tokens.get(base);
+	return fetch(base + path, { ...init, headers: { ...(token ? { 'x-heapwatch-token': token } : {}), ...(init.headers as Record<string, string>) } });
+}
+
 export async function report(base: string): Promise<Report> {
-	const response = await fetch(`${base}/__heapwatch/report.json`);
+	const response = await heapwatchFetch(base, '/__heapwatch/report.json');
 	return (await response.json()) as Report;
 }
 

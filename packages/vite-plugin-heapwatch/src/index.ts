@@ -11,6 +11,7 @@ import { createAppCodeTest, createSourceResolver } from './routes/source-locatio
 import { installBridge, routeHookPlugin } from './server/route-hook.ts';
 import { createBridge, createRequestMiddleware } from './server/request-tracking.ts';
 import { createEndpointGuard } from './server/endpoint-guard.ts';
+import { heapwatchToken } from './server/access.ts';
 import { createReportMiddleware } from './server/report-endpoint.ts';
 import { createRetainersMiddleware } from './server/retainers-endpoint.ts';
 import { reportToTerminal } from './server/terminal-reporter.ts';
@@ -38,7 +39,11 @@ export function heapwatch(options?: HeapwatchOptions): Plugin[] {
 			name: 'heapwatch',
 			apply: 'serve',
 			// Used by `heapwatch check`, which finds the plugin in the user's resolved config.
-			api: { options: resolved, sampleFinelyUnderLoad: () => context.measuring?.monitor.sampleFinelyUnderLoad() } satisfies PluginApi,
+			api: {
+				options: resolved,
+				token: heapwatchToken(),
+				sampleFinelyUnderLoad: () => context.measuring?.monitor.sampleFinelyUnderLoad()
+			} satisfies PluginApi,
 			configureServer(server) {
 				context.measuring = startMonitoring(server, context);
 			},
@@ -69,6 +74,8 @@ function* importersOf(server: ViteDevServer, file: string): Iterable<string> {
 /** What the plugin offers `heapwatch check` (the CLI) through Vite's plugin `api`. */
 export interface PluginApi {
 	options: ResolvedOptions;
+	/** This process's token, which every `/__heapwatch/` endpoint wants (server/access.ts). */
+	token: string;
 	/** The check's own traffic must not make sampling coarse (Monitor#sampleFinelyUnderLoad). */
 	sampleFinelyUnderLoad(): void;
 }
@@ -132,7 +139,7 @@ function startMonitoring(server: ViteDevServer, context: PluginContext): Measuri
 	server.middlewares.use(createReportMiddleware(server.config.base, () => monitor.report()));
 	server.middlewares.use(createRetainersMiddleware(server, monitor, log, (id) => table.some((entry) => entry.id === id)));
 	server.middlewares.use(createRequestMiddleware(monitor, routing, onError));
-	log.info(`measuring server memory per route: ${server.config.base}${REPORT_PATH}`);
+	log.info(`measuring server memory per route: ${server.config.base}${REPORT_PATH}?token=${heapwatchToken()}`);
 	const feed = options.overlay ? startFeed(server, log, monitor, onError) : null;
 
 	let closed = false;

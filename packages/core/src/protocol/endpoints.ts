@@ -16,3 +16,5 @@ export const SNAPSHOTS_PATH = `${OWN_PREFIX}snapshots/`;
 export const MAX_CLIENT_MESSAGE_BYTES = 1024;
 /** Post-GC samples the overlay keeps for its process sparkline (the server keeps as many). */
 export const HISTORY_KEPT = 120;
+/** The header that carries this process's token on a fetch; a link (a snapshot download) carries `?token=` instead. */
+export const TOKEN_HEADER = 'x-heapwatch-token';

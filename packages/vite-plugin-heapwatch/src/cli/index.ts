@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
 		await prepareRemoteTargets(app.server, root, targets);
 		const rule = gateRule(args, app.options);
 		const progress = createProgress();
-		const { results, report } = await runCheck(app.url, targets, rule, app.options, progress, args.abort ? createAbortTraffic() : undefined);
+		const { results, report } = await runCheck(app, targets, rule, app.options, progress, args.abort ? createAbortTraffic() : undefined);
 		progress.done();
 		const result = collectResults(results, report, rule, args.allowUndecided, baseline);
 		const output = formatReport(args.reporter, result, root);

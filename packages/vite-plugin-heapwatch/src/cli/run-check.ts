@@ -2,7 +2,7 @@ import type { CheckRoute, ResolvedOptions } from '../options.ts';
 import type { Report, RouteReport } from '@heapwatch/core';
 import { decide, type Decision, type GateEstimate, type GateRule } from './decide.ts';
 import { flagged } from './findings.ts';
-import { fetchReport, send, sleep } from './traffic.ts';
+import { fetchReport, send, sleep, type CheckedServer } from './traffic.ts';
 import { trendEstimate } from './trend.ts';
 
 export interface TargetResult {
@@ -44,23 +44,24 @@ const WARMUP = 10;
  * requests (at least one window): the early ones may still fill caches that stop growing (an LRU).
  */
 export async function runCheck(
-	base: string,
+	server: CheckedServer,
 	targets: CheckRoute[],
 	rule: GateRule,
 	options: ResolvedOptions,
 	progress: Progress,
 	side?: SideTraffic
 ): Promise<{ results: TargetResult[]; report: Report }> {
+	const base = server.url;
 	const warmup = Math.max(WARMUP, options.warmupRequests);
 	const total = targets.length * (warmup + rule.maxRuns);
 	let done = 0;
 	const results: TargetResult[] = [];
 	for (const target of targets) {
 		// The first request, alone, tells which route id heapwatch gives the target.
-		const before = await fetchReport(base);
+		const before = await fetchReport(server);
 		let status = await send(base, target);
 		progress(++done, total, `warming up ${target.url}`);
-		const routeId = attributed(before, await fetchReport(base));
+		const routeId = attributed(before, await fetchReport(server));
 		for (let i = 1; i < warmup; i++) {
 			status = await send(base, target);
 			progress(++done, total, `warming up ${target.url}`);
@@ -77,7 +78,7 @@ export async function runCheck(
 			route: undefined
 		});
 	}
-	let report = await fetchReport(base);
+	let report = await fetchReport(server);
 	// A trend starts one window into the measured requests: a bounded cache (an LRU of 16 entries) may
 	// still be filling over the first ones, and read as a leak there.
 	// (Counted as the trend counts: its points number the route's requests since the last edit.)
@@ -104,7 +105,7 @@ export async function runCheck(
 			}
 			await sleep(PAUSE_MS);
 		}
-		report = await settle(base, options);
+		report = await settle(server, options);
 		for (const result of active) {
 			const route = report.routes.find((r) => r.id === result.routeId);
 			result.route = route;
@@ -144,13 +145,13 @@ function shuffled<T>(items: readonly T[]): T[] {
 }
 
 /** Waits out the handle grace period and for a post-GC sample after the last request, so that every request counts. */
-async function settle(base: string, options: ResolvedOptions): Promise<Report> {
+async function settle(server: CheckedServer, options: ResolvedOptions): Promise<Report> {
 	const finished = Date.now();
 	await sleep(options.handleGrace + 200);
-	let report = await fetchReport(base);
+	let report = await fetchReport(server);
 	for (const deadline = Date.now() + options.sampleInterval * 3 + 1000; (report.lastSample?.at ?? 0) < finished && Date.now() < deadline;) {
 		await sleep(200);
-		report = await fetchReport(base);
+		report = await fetchReport(server);
 	}
 	return report;
 }

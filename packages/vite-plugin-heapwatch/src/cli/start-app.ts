@@ -10,6 +10,8 @@ export interface App {
 	server: ViteDevServer;
 	/** `http://127.0.0.1:<port>` plus Vite's base, without its trailing slash. */
 	url: string;
+	/** What heapwatch's endpoints want (the plugin's, in this process). */
+	token: string;
 	options: ResolvedOptions;
 	close(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export async function startApp(root: string, configFile: string | undefined, ver
 	return {
 		server,
 		url: `http://127.0.0.1:${address.port}${server.config.base.replace(/\/$/, '')}`,
+		token: api.token,
 		options: api.options,
 		close: () => server.close()
 	};

@@ -1,4 +1,4 @@
-import { REPORT_PATH, type Report } from '@heapwatch/core';
+import { REPORT_PATH, TOKEN_HEADER, type Report } from '@heapwatch/core';
 import type { CheckRoute } from '../options.ts';
 import { REMOTE_ARG, remoteArg } from '../routes/remote-functions.ts';
 
@@ -30,8 +30,14 @@ export async function send(base: string, target: CheckRoute): Promise<number> {
 	return response.status;
 }
 
-export async function fetchReport(base: string): Promise<Report> {
-	const response = await fetch(`${base}/${REPORT_PATH}`);
+/** The dev server the check runs: where it answers, and the token its endpoints want (see PluginApi). */
+export interface CheckedServer {
+	url: string;
+	token: string;
+}
+
+export async function fetchReport({ url: base, token }: CheckedServer): Promise<Report> {
+	const response = await fetch(`${base}/${REPORT_PATH}`, { headers: { [TOKEN_HEADER]: token } });
 	if (!response.ok) throw new Error(`GET ${base}/${REPORT_PATH} answered ${response.status}`);
 	return (await response.json()) as Report;
 }

@@ -2,14 +2,17 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import type { ViteDevServer } from 'vite';
+import { TOKEN_HEADER } from '@heapwatch/core';
 
 /**
  * Who may use heapwatch's endpoints. Every `/__heapwatch/` request must come from the dev server's own
  * pages or from no page at all (curl, `heapwatch check`): a browser sends Origin (or Sec-Fetch-Site)
  * with a request another site makes, and a page elsewhere could otherwise start heap snapshots or
- * read what the app keeps. The overlay feed also needs this process's token (it only reaches pages
- * through our virtual module, which Vite serves under its own host and CORS checks). A websocket
- * accepts any Origin by default: that hole was CVE-2025-24964 (vitest UI) and CVE-2025-24010 (Vite).
+ * read what the app keeps. And every one must carry this process's token: the overlay gets it through
+ * our virtual module (which Vite serves under its own host and CORS checks), `heapwatch check` in
+ * process, a person from the line the terminal prints at start; another user of the machine, or a
+ * local page on another port, has none. A heap snapshot holds the server's environment values. A
+ * websocket accepts any Origin by default: that hole was CVE-2025-24964 (vitest UI) and CVE-2025-24010 (Vite).
  */
 export interface Access {
 	readonly token: string;
@@ -29,9 +32,16 @@ let processToken: string | undefined;
  * One token per process, made on first use: a Vite restart (`r`, config edits) keeps it, so an open
  * page reconnects; a new process makes a new one, and Vite's client reloads the page anyway.
  */
-function getToken(): string {
+export function heapwatchToken(): string {
 	processToken ??= randomBytes(24).toString('base64url');
 	return processToken;
+}
+
+/** The token a request carries, in its header or its `?token=`; null when none. */
+export function requestToken(req: IncomingMessage): string | null {
+	const header = req.headers[TOKEN_HEADER];
+	if (typeof header === 'string') return header;
+	return new URL(req.url ?? '/', 'http://localhost').searchParams.get('token');
 }
 
 // Hashing first makes both sides the same length, so the comparison time says nothing about the token.
@@ -77,15 +87,17 @@ export function originRefusal(req: IncomingMessage, options: AccessOptions): Ref
 	return null;
 }
 
+/** Why a request may not use heapwatch's endpoints for want of the token; null when it carries it. */
+export function tokenRefusal(req: IncomingMessage, token = heapwatchToken()): Refusal | null {
+	return tokenMatches(requestToken(req), token) ? null : { kind: 'token', detail: 'missing or wrong token' };
+}
+
 export function createAccess(options: AccessOptions): Access {
-	const token = getToken();
+	const token = heapwatchToken();
 	return {
 		token,
 		refuse(req) {
-			const refusal = originRefusal(req, options);
-			if (refusal) return refusal;
-			const url = new URL(req.url ?? '/', 'http://localhost');
-			return tokenMatches(url.searchParams.get('token'), token) ? null : { kind: 'token', detail: 'missing or wrong token' };
+			return originRefusal(req, options) ?? tokenRefusal(req, token);
 		}
 	};
 }

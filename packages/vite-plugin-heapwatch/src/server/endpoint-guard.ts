@@ -1,28 +1,40 @@
+import type { ServerResponse } from 'node:http';
 import type { Connect, ViteDevServer } from 'vite';
 import { OWN_PREFIX } from '@heapwatch/core';
 import type { Log } from '../log.ts';
-import { originPolicy, originRefusal } from './access.ts';
+import { originPolicy, originRefusal, tokenRefusal } from './access.ts';
 
 /** `{base}__heapwatch/...`, before any query string: every endpoint of ours. */
 export const OWN_PATH = new RegExp(`^[^?]*/${OWN_PREFIX}`);
 
 /**
  * One guard in front of every `/__heapwatch/` endpoint (report.json, retainer captures, snapshot
- * downloads, the overlay's event stream): a request another site's page makes gets 403 and nothing
- * runs. No CORS headers are ever sent, so no other origin can read a response either.
+ * downloads, the overlay's event stream): a request another site's page makes gets 403, one without
+ * this process's token 401, and nothing runs. No CORS headers are ever sent, so no other origin can
+ * read a response either.
  */
 export function createEndpointGuard(server: ViteDevServer, log: Log): Connect.NextHandleFunction {
 	const policy = originPolicy(server, true);
 	return function heapwatchEndpointGuard(req, res, next) {
 		if (!OWN_PATH.test(req.originalUrl ?? req.url ?? '')) return next();
 		const refusal = originRefusal(req, policy);
-		if (!refusal) return next();
-		log.once(
-			`refused:${refusal.detail}`,
-			'warn',
-			`refused a request to ${req.method} /__heapwatch/ from ${refusal.detail}: only pages of this dev server may use heapwatch's endpoints.`
-		);
-		res.writeHead(403, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-		res.end(JSON.stringify({ error: 'heapwatch’s endpoints answer only pages of this dev server, and tools that send no Origin (curl, heapwatch check).' }));
+		if (refusal) {
+			log.once(
+				`refused:${refusal.detail}`,
+				'warn',
+				`refused a request to ${req.method} /__heapwatch/ from ${refusal.detail}: only pages of this dev server may use heapwatch's endpoints.`
+			);
+			return refuse(res, 403, 'heapwatch’s endpoints answer only pages of this dev server, and tools that send no Origin (curl, heapwatch check).');
+		}
+		if (tokenRefusal(req)) return refuse(res, 401, NO_TOKEN);
+		next();
 	};
+}
+
+const NO_TOKEN =
+	'heapwatch’s endpoints need this dev server’s token: its terminal printed it at start ("measuring server memory per route: /__heapwatch/report.json?token=..."). Send it as ?token= or in an x-heapwatch-token header.';
+
+function refuse(res: ServerResponse, status: number, error: string): void {
+	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+	res.end(JSON.stringify({ error }));
 }

@@ -39,7 +39,7 @@ export function formatLeak(route: RouteReport): string {
 	if (keeper) lines.push('  Bound it (evict old entries, remove listeners) or key it by something that does not grow with traffic.');
 	else if (route.keptBy)
 		lines.push(
-			`  Nothing at module scope grows with it: the memory is kept elsewhere (a library, a closure, a store). Ask why: GET /${RETAINERS_PATH}?route=${encodeURIComponent(route.id ?? '')}`
+			`  Nothing at module scope grows with it: the memory is kept elsewhere (a library, a closure, a store). Ask why: GET /${RETAINERS_PATH}?route=${encodeURIComponent(route.id ?? '')} (with the token printed at start)`
 		);
 	else lines.push('  Something keeps memory after each response: a module-level cache, array, Map, store or listener that grows with traffic.');
 	return lines.join('\n');

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { playgroundDir, repoRoot, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import { fresh, get, sleep, postForm } from '../../../../scripts/lib/traffic.ts';
+import { fresh, get, sleep, postForm, report } from '../../../../scripts/lib/traffic.ts';
 import { launchChromium } from './browser.ts';
 import { writeOverlayTestConfig } from './overlay-config.ts';
 import type { RouteReport } from '../../src/index.ts';
@@ -101,7 +101,7 @@ describe('the overlay in a real browser', () => {
 					await row(LEAKY)
 						.evaluate((r) => r.outerHTML)
 						.catch(() => 'no row'),
-					JSON.stringify((await (await fetch(server.url + '/__heapwatch/report.json')).json()).routes.map((r: RouteReport) => [r.id, r.verdict, r.requests])),
+					JSON.stringify((await report(server.url)).routes.map((r: RouteReport) => [r.id, r.verdict, r.requests])),
 					server.output().slice(-2000)
 				);
 				throw error;
@@ -213,7 +213,8 @@ describe('the overlay in a real browser', () => {
 		expect(await downloads.count()).toBe(2);
 		const hrefs = await downloads.evaluateAll((links) => links.map((link) => link.getAttribute('href')!));
 		for (const href of hrefs) {
-			expect(href).toMatch(/^\/__heapwatch\/snapshots\/[\w.-]+-(before|after)\.heapsnapshot$/);
+			// A link cannot send a header: it carries the token in its query.
+			expect(href).toMatch(/^\/__heapwatch\/snapshots\/[\w.-]+-(before|after)\.heapsnapshot\?token=[\w-]+$/);
 			expect((await fetch(server.url + href, { method: 'HEAD' })).status).toBe(200);
 		}
 		expect(await progress.locator('.downloads').innerText()).toContain('Open them in Chrome DevTools, Memory tab');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RetainerCaptureStatus } from '@heapwatch/core';
 import { playgroundDir, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import { fresh, get, sleep } from '../../../../scripts/lib/traffic.ts';
+import { fresh, get, heapwatchFetch, sleep } from '../../../../scripts/lib/traffic.ts';
 
 const ROUTE = '/lab/unbounded-cache/[id]';
 const ROUTE_FILE = 'src/routes/lab/unbounded-cache/[id]/+page.server.ts';
@@ -18,11 +18,11 @@ beforeAll(async () => {
 	server = await startDevServer();
 	// Warm-up: the first requests evaluate the route's modules and compile code.
 	for (let i = 0; i < 3; i++) expect(await get(server.url, fresh('/lab/unbounded-cache/{n}'))).toBe(200);
-	const response = await fetch(server.url + capturePath(ROUTE), { method: 'POST' });
+	const response = await heapwatchFetch(server.url, capturePath(ROUTE), { method: 'POST' });
 	started = { status: response.status, body: (await response.json()) as RetainerCaptureStatus };
 	for (let i = 0; i < 6; i++) expect(await get(server.url, fresh('/lab/unbounded-cache/{n}'))).toBe(200);
 	for (let i = 0; i < 600; i++) {
-		result = (await (await fetch(server.url + capturePath(ROUTE))).json()) as RetainerCaptureStatus;
+		result = (await (await heapwatchFetch(server.url, capturePath(ROUTE))).json()) as RetainerCaptureStatus;
 		states.push(result.state);
 		if (result.state === 'done' || result.state === 'failed') break;
 		await sleep(200);
@@ -73,7 +73,7 @@ describe('retainer chain on demand, on a real dev server', () => {
 			const absolute = path.join(playgroundDir, file);
 			expect(existsSync(absolute)).toBe(true);
 			expect(statSync(absolute).size).toBe(result.snapshotBytes[index]);
-			const response = await fetch(`${server.url}/__heapwatch/snapshots/${path.basename(file)}`);
+			const response = await heapwatchFetch(server.url, `/__heapwatch/snapshots/${path.basename(file)}`);
 			expect(response.status).toBe(200);
 			expect(response.headers.get('content-disposition')).toBe(`attachment; filename="${path.basename(file)}"`);
 			const body = Buffer.from(await response.arrayBuffer());
@@ -91,23 +91,23 @@ describe('retainer chain on demand, on a real dev server', () => {
 	});
 
 	it('rejects bad and cross-site requests, and reports unknown captures', async () => {
-		const missing = await fetch(server.url + '/__heapwatch/retainers', { method: 'POST' });
+		const missing = await heapwatchFetch(server.url, '/__heapwatch/retainers', { method: 'POST' });
 		expect(missing.status).toBe(400);
 		expect(await missing.json()).toEqual({ error: 'Missing ?route=<route id>, e.g. POST /__heapwatch/retainers?route=/blog/[slug]' });
-		const other = await fetch(server.url + capturePath('/lab/singleton'));
+		const other = await heapwatchFetch(server.url, capturePath('/lab/singleton'));
 		expect(other.status).toBe(404);
 		expect(((await other.json()) as { error: string }).error).toBe(
 			'No capture for /lab/singleton. Start one with POST /__heapwatch/retainers?route=<route id>.'
 		);
-		const crossSite = await fetch(server.url + capturePath(ROUTE), { method: 'POST', headers: { origin: 'https://evil.example' } });
+		const crossSite = await heapwatchFetch(server.url, capturePath(ROUTE), { method: 'POST', headers: { origin: 'https://evil.example' } });
 		expect(crossSite.status).toBe(403);
-		const escape = await fetch(`${server.url}/__heapwatch/snapshots/..%2Fpackage.json`);
+		const escape = await heapwatchFetch(server.url, '/__heapwatch/snapshots/..%2Fpackage.json');
 		expect(escape.status).toBe(404);
 	});
 
 	it('refuses a route that does not exist, and never prints what the request wrote', async () => {
 		const forged = '/nowhere\n[heapwatch] all clear \u001b[2J';
-		const refused = await fetch(server.url + capturePath(forged), { method: 'POST' });
+		const refused = await heapwatchFetch(server.url, capturePath(forged), { method: 'POST' });
 		expect(refused.status).toBe(404);
 		expect(((await refused.json()) as { error: string }).error).toBe(
 			`No route ${JSON.stringify(forged)} in src/routes. Use a route id as SvelteKit writes it, e.g. /blog/[slug].`
@@ -117,8 +117,8 @@ describe('retainer chain on demand, on a real dev server', () => {
 	});
 
 	it('runs one capture at a time', async () => {
-		expect((await fetch(server.url + capturePath(ROUTE), { method: 'POST' })).status).toBe(202);
-		const second = await fetch(server.url + capturePath('/lab/singleton'), { method: 'POST' });
+		expect((await heapwatchFetch(server.url, capturePath(ROUTE), { method: 'POST' })).status).toBe(202);
+		const second = await heapwatchFetch(server.url, capturePath('/lab/singleton'), { method: 'POST' });
 		expect(second.status).toBe(409);
 		expect(((await second.json()) as { error: string }).error).toMatch(
 			/^A capture for \/lab\/unbounded-cache\/\[id\] is running \((waiting|capturing)\); one at a time\./
@@ -131,7 +131,7 @@ describe('retainer chain on demand, on a real dev server', () => {
 		// The capture the previous test started: its first snapshot is taken at once.
 		let current: RetainerCaptureStatus | undefined;
 		for (let i = 0; i < 100 && !current?.snapshots.length; i++, await sleep(100)) {
-			current = (await (await fetch(server.url + capturePath(ROUTE))).json()) as RetainerCaptureStatus;
+			current = (await (await heapwatchFetch(server.url, capturePath(ROUTE))).json()) as RetainerCaptureStatus;
 		}
 		const files = current!.snapshots.map((file) => path.join(playgroundDir, file));
 		expect(files.length).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
-import { get, postForm, report } from '../../../../scripts/lib/traffic.ts';
+import { get, heapwatchFetch, postForm, report } from '../../../../scripts/lib/traffic.ts';
 import type { Report } from '../../src/index.ts';
 
 let server: DevServer;
@@ -69,7 +69,7 @@ describe('route ids in vite dev', () => {
 	});
 
 	it('answers other methods on report.json with 405', async () => {
-		const response = await fetch(`${server.url}/__heapwatch/report.json`, { method: 'POST' });
+		const response = await heapwatchFetch(server.url, '/__heapwatch/report.json', { method: 'POST' });
 		expect(response.status).toBe(405);
 	});
 });
