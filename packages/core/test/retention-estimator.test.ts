@@ -86,4 +86,30 @@ describe('retention estimator (what sampling cannot place)', () => {
 		expect(estimator.estimate('/cache', 0)!.externalBytesPerRequest).toBeGreaterThan(60_000);
 		expect(estimator.estimate('/lru', 0)!.externalBytesPerRequest).toBe(0);
 	});
+
+	it('flags neither of two Buffer routes always requested together, when either could keep what grows', () => {
+		// '/cache' caches what it reads through a stream, '/read' drops it: both leave 64 KB past the minor GC
+		// (a stream's chunks outlive it), and a crawl requests them once per round, with a sample per round or two.
+		const random = seededRandom(5);
+		const intervals: Interval[] = Array.from({ length: 30 }, () => {
+			const rounds = 1 + Math.floor(random() * 2);
+			return {
+				epoch: 0,
+				unattributedHeapBytes: 0,
+				externalDeltaBytes: rounds * 65_536 + (random() - 0.5) * 4096,
+				counts: new Map([
+					['/cache', rounds],
+					['/read', rounds]
+				]),
+				bufferSurvivors: new Map([
+					['/cache', rounds * (65_536 + (random() - 0.5) * 4096)],
+					['/read', rounds * (65_536 + (random() - 0.5) * 4096)]
+				]),
+				warm: false,
+				busy: false
+			};
+		});
+		const estimator = estimatorWith(intervals);
+		for (const route of ['/cache', '/read']) expect(estimator.estimate(route, 0)!.externalBytesPerRequest, route).toBeLessThan(2048);
+	});
 });
