@@ -3,6 +3,7 @@ import type { Report, RouteReport } from '@heapwatch/core';
 import { decide, type Decision, type GateEstimate, type GateRule } from './decide.ts';
 import { flagged } from './findings.ts';
 import { fetchReport, send, sleep, type CheckedServer } from './traffic.ts';
+import { roundsOf } from './rounds.ts';
 import { trendEstimate } from './trend.ts';
 
 export interface TargetResult {
@@ -90,11 +91,8 @@ export async function runCheck(
 	let active = results;
 	while (active.length > 0) {
 		const size = Math.min(options.window, ...active.map((r) => rule.maxRuns - r.runs));
-		for (let round = 0; round < size; round++) {
-			// In a new order every round, as people browse: in a fixed one, a route always followed the
-			// same routes, and what theirs freed or kept while it ran read as its own (a clean twin of
-			// two Buffer leaks was called a leak at ~62 KB per request in 19 of 20 lab runs on Node 24).
-			for (const result of shuffled(active)) {
+		for (const round of roundsOf(active, size)) {
+			for (const result of round) {
 				result.status = await send(base, result.target);
 				if (side) {
 					await side(base, result.target);
@@ -132,16 +130,6 @@ export async function runCheck(
 		}
 	}
 	return { results, report };
-}
-
-/** A copy in random order (Fisher-Yates). */
-function shuffled<T>(items: readonly T[]): T[] {
-	const copy = [...items];
-	for (let i = copy.length - 1; i > 0; i--) {
-		const j = Math.floor(Math.random() * (i + 1));
-		[copy[i], copy[j]] = [copy[j], copy[i]];
-	}
-	return copy;
 }
 
 /** Waits out the handle grace period and for a post-GC sample after the last request, so that every request counts. */
