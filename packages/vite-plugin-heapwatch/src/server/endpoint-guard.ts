@@ -10,8 +10,8 @@ export const OWN_PATH = new RegExp(`^[^?]*/${OWN_PREFIX}`);
 /**
  * One guard in front of every `/__heapwatch/` endpoint (report.json, retainer captures, snapshot
  * downloads, the overlay's event stream): a request another site's page makes gets 403, one without
- * this process's token 401, and nothing runs. No CORS headers are ever sent, so no other origin can
- * read a response either.
+ * this process's token 401, and nothing runs. A refusal carries no CORS header (Vite's, which allows
+ * any localhost origin by default, is taken off), so the refused page cannot read it either.
  */
 export function createEndpointGuard(server: ViteDevServer, log: Log): Connect.NextHandleFunction {
 	const policy = originPolicy(server, true);
@@ -31,10 +31,15 @@ export function createEndpointGuard(server: ViteDevServer, log: Log): Connect.Ne
 	};
 }
 
+const CORS_HEADERS = ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-expose-headers'];
+
 const NO_TOKEN =
 	'heapwatch’s endpoints need this dev server’s token: its terminal printed it at start ("measuring server memory per route: /__heapwatch/report.json?token=..."). Send it as ?token= or in an x-heapwatch-token header.';
 
 function refuse(res: ServerResponse, status: number, error: string): void {
+	// Vite's CORS middleware runs before ours and by default allows any localhost origin: it has set its
+	// headers already, and a refusal must not be readable by the page that was refused.
+	for (const header of CORS_HEADERS) res.removeHeader(header);
 	res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
 	res.end(JSON.stringify({ error }));
 }

@@ -44,13 +44,14 @@ describe('the guard in front of heapwatch’s endpoints', () => {
 		expect((await heapwatchFetch(server.url, capture)).status).toBe(404);
 	});
 
-	it('refuses another site’s page on every endpoint, starts nothing, and says so once in the terminal', async () => {
-		const evil = { origin: 'http://evil.example' };
-		for (const [path, method] of ENDPOINTS) {
-			const response = await heapwatchFetch(server.url, path, { method, headers: evil });
-			expect(response.status, `${method} ${path}`).toBe(403);
-			expect(response.headers.get('access-control-allow-origin')).toBeNull();
-			expect(((await response.json()) as { error: string }).error).toMatch(/only pages of this dev server/);
+	it('refuses another site’s page, and another local server’s, on every endpoint, starts nothing, and says so once in the terminal', async () => {
+		for (const origin of ['http://evil.example', 'http://localhost:1', 'http://127.0.0.1:1']) {
+			for (const [path, method] of ENDPOINTS) {
+				const response = await heapwatchFetch(server.url, path, { method, headers: { origin } });
+				expect(response.status, `${origin}: ${method} ${path}`).toBe(403);
+				expect(response.headers.get('access-control-allow-origin')).toBeNull();
+				expect(((await response.json()) as { error: string }).error).toMatch(/only pages of this dev server/);
+			}
 		}
 		const crossSite = await heapwatchFetch(server.url, '/__heapwatch/report.json', { headers: { 'sec-fetch-site': 'cross-site' } });
 		expect(crossSite.status).toBe(403);
