@@ -25,6 +25,20 @@ function concurrentTraffic(trueBytes: Record<string, number>, { intervals = 40, 
 	});
 }
 
+/** An interval whose external memory grew by `growth`: per route, its requests and the Buffer bytes they left past a minor GC. */
+function bufferInterval(growth: number, routes: Record<string, [requests: number, survived: number]>): Interval {
+	const entries = Object.entries(routes);
+	return {
+		epoch: 0,
+		unattributedHeapBytes: 0,
+		externalDeltaBytes: growth,
+		counts: new Map(entries.map(([route, [requests]]) => [route, requests])),
+		bufferSurvivors: new Map(entries.map(([route, [, survived]]) => [route, survived])),
+		warm: false,
+		busy: false
+	};
+}
+
 function estimatorWith(intervals: Interval[]) {
 	const estimator = new RetentionEstimator({ window: 20, minIntervals: 3, capacity: 512 });
 	for (const interval of intervals) estimator.add(interval);
@@ -62,25 +76,14 @@ describe('retention estimator (what sampling cannot place)', () => {
 
 	it('counts Buffers that outlive the major GC, not those that only outlive a minor one', () => {
 		const random = seededRandom(3);
-		const intervals: Interval[] = Array.from({ length: 30 }, () => {
+		const intervals = Array.from({ length: 30 }, () => {
 			const kept = 1 + Math.floor(random() * 3);
 			const replaced = 1 + Math.floor(random() * 3);
-			return {
-				epoch: 0,
-				unattributedHeapBytes: 0,
-				// '/cache' keeps 64 KB per request; '/lru' keeps 64 KB past the minor GC but evicts as much.
-				externalDeltaBytes: kept * 65_536 + (random() - 0.5) * 4096,
-				counts: new Map([
-					['/cache', kept],
-					['/lru', replaced]
-				]),
-				bufferSurvivors: new Map([
-					['/cache', kept * 65_536],
-					['/lru', replaced * 65_536]
-				]),
-				warm: false,
-				busy: false
-			};
+			// '/cache' keeps 64 KB per request; '/lru' keeps 64 KB past the minor GC but evicts as much.
+			return bufferInterval(kept * 65_536 + (random() - 0.5) * 4096, {
+				'/cache': [kept, kept * 65_536],
+				'/lru': [replaced, replaced * 65_536]
+			});
 		});
 		const estimator = estimatorWith(intervals);
 		expect(estimator.estimate('/cache', 0)!.externalBytesPerRequest).toBeGreaterThan(60_000);
@@ -91,23 +94,10 @@ describe('retention estimator (what sampling cannot place)', () => {
 		// '/cache' caches what it reads through a stream, '/read' drops it: both leave 64 KB past the minor GC
 		// (a stream's chunks outlive it), and a crawl requests them once per round, with a sample per round or two.
 		const random = seededRandom(5);
-		const intervals: Interval[] = Array.from({ length: 30 }, () => {
+		const intervals = Array.from({ length: 30 }, () => {
 			const rounds = 1 + Math.floor(random() * 2);
-			return {
-				epoch: 0,
-				unattributedHeapBytes: 0,
-				externalDeltaBytes: rounds * 65_536 + (random() - 0.5) * 4096,
-				counts: new Map([
-					['/cache', rounds],
-					['/read', rounds]
-				]),
-				bufferSurvivors: new Map([
-					['/cache', rounds * (65_536 + (random() - 0.5) * 4096)],
-					['/read', rounds * (65_536 + (random() - 0.5) * 4096)]
-				]),
-				warm: false,
-				busy: false
-			};
+			const survived = () => rounds * (65_536 + (random() - 0.5) * 4096);
+			return bufferInterval(rounds * 65_536 + (random() - 0.5) * 4096, { '/cache': [rounds, survived()], '/read': [rounds, survived()] });
 		});
 		const estimator = estimatorWith(intervals);
 		for (const route of ['/cache', '/read']) expect(estimator.estimate(route, 0)!.externalBytesPerRequest, route).toBeLessThan(2048);
