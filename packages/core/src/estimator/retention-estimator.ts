@@ -81,12 +81,11 @@ export class RetentionEstimator {
 		// Most of what outlived the minor GC must outlive the major one too: a large transient Buffer that
 		// happened to be promoted to the old generation survives the former but not the latter.
 		const keptBuffers = survivors > 0 && buffers.coefficients[index] >= 0.5;
-		const regressed = buffers.coefficients[index] * survivorsPerRequest;
-		const externalBytesPerRequest = togetherWithOthers(chosen, route) ? Math.min(regressed, unexplainedByOthers(chosen, route) / requests) : regressed;
+		const externalBytesPerRequest = keptBuffers ? cappedWhenTogether(chosen, route, requests, buffers.coefficients[index] * survivorsPerRequest) : 0;
 		return {
 			heapBytesPerRequest: heapDetermined ? heap.coefficients[index] : 0,
 			heapStandardError: heapDetermined ? heap.standardErrors[index] : 0,
-			externalBytesPerRequest: keptBuffers ? externalBytesPerRequest : 0,
+			externalBytesPerRequest,
 			externalStandardError: keptBuffers ? buffers.standardErrors[index] * survivorsPerRequest : 0,
 			requests,
 			intervals: chosen.length
@@ -103,6 +102,11 @@ function row(columns: Map<string, number>, values: Map<string, number>): Float64
 	return result;
 }
 
+/** The regression's Buffers per request of a route, capped by unexplainedByOthers when it cannot be told from its partners. */
+function cappedWhenTogether(chosen: Interval[], route: string, requests: number, regressed: number): number {
+	return togetherWithOthers(chosen, route) ? Math.min(regressed, unexplainedByOthers(chosen, route) / requests) : regressed;
+}
+
 /** How much of a route's request counts its partners' counts explain (uncentered R²) before they count as always together. */
 const TOGETHER = 0.95;
 
@@ -116,16 +120,13 @@ function togetherWithOthers(chosen: Interval[], route: string): boolean {
 	for (const interval of chosen) for (const [key, bytes] of interval.bufferSurvivors) if (key !== route && bytes > 0) partners.add(key);
 	if (partners.size === 0) return false;
 	const columns = [...partners];
+	const rows = chosen.map((interval) => Float64Array.from(columns, (key) => interval.counts.get(key) ?? 0));
 	const own = chosen.map((interval) => interval.counts.get(route) ?? 0);
-	const fit = solveNnls(
-		chosen.map((interval) => Float64Array.from(columns, (key) => interval.counts.get(key) ?? 0)),
-		own
-	).coefficients;
+	const fit = solveNnls(rows, own).coefficients;
 	let residual = 0;
 	let total = 0;
-	chosen.forEach((interval, k) => {
-		let explained = 0;
-		columns.forEach((key, j) => (explained += fit[j] * (interval.counts.get(key) ?? 0)));
+	rows.forEach((row, k) => {
+		const explained = row.reduce((sum, count, j) => sum + fit[j] * count, 0);
 		residual += (own[k] - explained) ** 2;
 		total += own[k] ** 2;
 	});
@@ -135,8 +136,8 @@ function togetherWithOthers(chosen: Interval[], route: string): boolean {
 /**
  * The external growth of the route's intervals that the other routes there could not explain, even if
  * they kept all they left past their minor GCs: what the route itself must keep at the least. It caps
- * the regression's figure when the route's requests always came with theirs. Buffers read through a stream outlive every minor GC until the next major
- * one whether kept or not (64 KB of chunks after 2 and after 5 minor GCs, none after a full one,
+ * the regression's figure when the route's requests always came with theirs. Buffers read through a
+ * stream outlive every minor GC until the next major one whether kept or not (64 KB of chunks after 2 and after 5 minor GCs, none after a full one,
  * measured on Node 24.21), so a route that caches what it reads and its twin that drops it leave the
  * same survivors; requested always together (a crawl of every route per round), no regression can tell
  * which one keeps them, and the fit gave the growth to the clean twin (105 ± 48 KB per request in a lab
