@@ -32,6 +32,9 @@ export type { MonitorOptions } from './monitor-options.ts';
  */
 const BUFFER_CHECK_BYTES = 8 * 1024;
 
+/** Emitted at the end of every request and on every handle change: one object, not one each time. */
+const CHANGED = { type: 'changed' } as const;
+
 /** Under sustained load, the timers and handles of one request in this many are tracked. */
 const WATCH_ONE_IN_UNDER_LOAD = 10;
 
@@ -85,10 +88,8 @@ export class Monitor {
 		});
 		if (options.handles) this.#startHandleTracking(options.handles);
 		if (options.scope) {
-			const { classifyScript, onError } = options;
-			const { root, importersOf } = options.scope;
-			const { routePrefixOf } = options;
-			this.#scope = new ScopeWatch({ root, importersOf, routePrefixOf, tooling: options.handles?.tooling ?? [], classifyScript, onFindingChange, onError });
+			const { classifyScript, routePrefixOf, onError } = options;
+			this.#scope = new ScopeWatch({ ...options.scope, routePrefixOf, tooling: options.handles?.tooling ?? [], classifyScript, onFindingChange, onError });
 		}
 	}
 
@@ -150,7 +151,7 @@ export class Monitor {
 		} finally {
 			if (context.watchHandles) this.#handles?.unwatch();
 			this.sampler.ended(context);
-			this.events.emit({ type: 'changed' });
+			this.events.emit(CHANGED);
 		}
 	}
 
@@ -158,7 +159,7 @@ export class Monitor {
 	endSubRequest(id: string | null, context: RequestContext, status: number): void {
 		this.#record(id, summarizeRequest(context, status, true, false));
 		this.#handles?.requestEnded(context, routeKey(id));
-		this.events.emit({ type: 'changed' });
+		this.events.emit(CHANGED);
 	}
 
 	/** Server code was edited: its modules are new instances, so measure anew (with warm-up). */
@@ -171,7 +172,7 @@ export class Monitor {
 		this.#schedule.unsettle();
 		this.#routes.newEpoch();
 		this.#restartTrends();
-		this.events.emit({ type: 'changed' });
+		this.events.emit(CHANGED);
 	}
 
 	report(): Report {
@@ -218,7 +219,7 @@ export class Monitor {
 				const route = this.#routes.get(key);
 				if (route && !this.#options.isIgnored(route.id)) this.events.emit({ type: 'route-handles', route: this.#describe(route) });
 			},
-			onChange: () => this.events.emit({ type: 'changed' })
+			onChange: () => this.events.emit(CHANGED)
 		});
 		this.#handles.start();
 	}
@@ -266,7 +267,7 @@ export class Monitor {
 		if (active.length > 0) this.#schedule.settle(this.#routes.allOk(active, (id) => this.#options.isIgnored(id)) && !this.#shared.anyLeaking() && !resampled);
 		// After this sample's profile is used, so that a change of rate starts the next interval clean.
 		this.#schedule.observeLoad();
-		this.events.emit({ type: 'changed' });
+		this.events.emit(CHANGED);
 	}
 
 	/** Allocation sampling went coarser under sustained load, or back: what was measured at the old rate starts over. */
