@@ -9,6 +9,7 @@ import type { MonitorOptions } from './monitor-options.ts';
 import { processReport } from './process/monitors.ts';
 import type { FindingReport, Report, RouteReport } from './protocol/report.ts';
 import type { RouteState, RouteTable } from './routes/route-table.ts';
+import { sharedKey } from './routes/shared-keys.ts';
 import type { ScopeWatch } from './scope/scope-watch.ts';
 
 export interface ReportParts {
@@ -53,7 +54,7 @@ function findings({ shared, scope }: ReportParts): FindingReport[] {
 		...shared
 			.report()
 			.filter((finding) => finding.verdict !== 'warming' || finding.retainedBytesPerRequest > 0)
-			.map((finding) => (scope ? { ...finding, keptBy: scope.keptBy(`${finding.kind}:${finding.file}`) } : finding)),
+			.map((finding) => (scope ? { ...finding, keptBy: scope.keptBy(sharedKey(finding.kind, finding.file)) } : finding)),
 		...(scope?.sharedState.report() ?? [])
 	];
 }

@@ -1,7 +1,7 @@
 import type { LiveBytes } from '../heap/live-bytes-tally.ts';
 import { LiveBytesTrend } from '../estimator/live-bytes-trend.ts';
 import type { FindingReport, Verdict } from '../protocol/report.ts';
-import { parseSharedKey, routesUnder, type RoutePrefixOf } from '../routes/shared-keys.ts';
+import { parseSharedKey, routesUnder, type RoutePrefixOf, type SharedKind } from '../routes/shared-keys.ts';
 import { judgeSubject, type Subject, type SubjectOptions } from './subject-verdict.ts';
 
 export interface SharedSourceOptions extends SubjectOptions {
@@ -10,8 +10,11 @@ export interface SharedSourceOptions extends SubjectOptions {
 	onFindingChange(finding: FindingReport, previous: Verdict): void;
 }
 
+/** A shared file's finding: never shared state (that one is the module-scope watch's). */
+export type SharedFinding = FindingReport & { kind: SharedKind };
+
 interface SharedSource extends Subject {
-	kind: FindingReport['kind'];
+	kind: SharedKind;
 	file: string;
 	/** Route id prefix of the routes it runs under; null for every request (hooks, instrumentation). */
 	prefix: string | null;
@@ -77,7 +80,7 @@ export class SharedSources {
 		}
 	}
 
-	report(): FindingReport[] {
+	report(): SharedFinding[] {
 		return [...this.#sources.values()].map(describe);
 	}
 
@@ -103,7 +106,7 @@ export class SharedSources {
 	}
 }
 
-function describe(source: SharedSource): FindingReport {
+function describe(source: SharedSource): SharedFinding {
 	return {
 		kind: source.kind,
 		file: source.file,
