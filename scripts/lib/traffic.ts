@@ -1,4 +1,5 @@
 import http from 'node:http';
+import { TOKEN_HEADER } from '../../packages/core/src/protocol/endpoints.ts';
 import type { Report } from '../../packages/core/src/protocol/report.ts';
 
 /** A lab href with `{n}` replaced by a parameter never used before in this run. */
@@ -33,7 +34,7 @@ export function rememberToken(base: string, token: string): void {
 /** A request to one of heapwatch's endpoints (`path` from `/__heapwatch/`), with the dev server's token. */
 export function heapwatchFetch(base: string, path: string, init: RequestInit = {}): Promise<Response> {
 	const token = tokens.get(base);
-	return fetch(base + path, { ...init, headers: { ...(token ? { 'x-heapwatch-token': token } : {}), ...(init.headers as Record<string, string>) } });
+	return fetch(base + path, { ...init, headers: { ...(token ? { [TOKEN_HEADER]: token } : {}), ...(init.headers as Record<string, string>) } });
 }
 
 export async function report(base: string): Promise<Report> {

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Connect, ViteDevServer } from 'vite';
-import { OWN_PREFIX } from '@heapwatch/core';
+import { OWN_PREFIX, REPORT_PATH, TOKEN_HEADER } from '@heapwatch/core';
 import type { Log } from '../log.ts';
 import { originPolicy, originRefusal, tokenRefusal } from './access.ts';
 
@@ -33,8 +33,7 @@ export function createEndpointGuard(server: ViteDevServer, log: Log): Connect.Ne
 
 const CORS_HEADERS = ['access-control-allow-origin', 'access-control-allow-credentials', 'access-control-expose-headers'];
 
-const NO_TOKEN =
-	'heapwatch’s endpoints need this dev server’s token: its terminal printed it at start ("measuring server memory per route: /__heapwatch/report.json?token=..."). Send it as ?token= or in an x-heapwatch-token header.';
+const NO_TOKEN = `heapwatch’s endpoints need this dev server’s token: its terminal printed it at start ("measuring server memory per route: /${REPORT_PATH}?token=..."). Send it as ?token= or in an ${TOKEN_HEADER} header.`;
 
 function refuse(res: ServerResponse, status: number, error: string): void {
 	// Vite's CORS middleware runs before ours and by default allows any localhost origin: it has set its
