@@ -13,16 +13,16 @@
  */
 export function roundsOf<T>(targets: readonly T[], size: number): T[][] {
 	const rounds: T[][] = [];
-	for (let round = 0; round < size; round += 2) {
-		if (round + 1 === size || targets.length < 2) {
-			for (let single = round; single < Math.min(size, round + 2); single++) rounds.push(shuffled(targets));
-			continue;
-		}
+	// A lone target has no one to be told apart from.
+	const pairs = targets.length < 2 ? 0 : Math.floor(size / 2);
+	for (let pair = 0; pair < pairs; pair++) {
 		const order = shuffled(targets);
 		const half = order.slice(0, Math.ceil(order.length / 2));
 		const rest = order.slice(half.length);
 		rounds.push(shuffled([...half, ...half]), shuffled([...rest, ...rest]));
 	}
+	// An odd batch's last round, or every round of a lone target: each target once.
+	while (rounds.length < size) rounds.push(shuffled(targets));
 	return rounds;
 }
 
