@@ -41,8 +41,9 @@ describe('bytes placed by request markers', () => {
 			// (A few of the request's small objects other than these may still be alive.)
 			expect(after!.marked).toBeLessThan(placed.marked / 20);
 			expect(after!.extrapolated).toBe(after!.marked * 3);
-			// Its death is noise at the same weight: four times its bytes.
-			expect(after!.turnover).toBeGreaterThanOrEqual(placed.marked * 4);
+			// Its death is noise at the same weight: four times the bytes that died (a sample or two of the
+			// 16 KB interval may still be alive, as above, and stays out of it).
+			expect(after!.turnover).toBeGreaterThanOrEqual((placed.marked - after!.marked) * 4);
 		} finally {
 			sampler.close();
 			kept = [];
