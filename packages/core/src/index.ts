@@ -26,7 +26,8 @@ export type {
 	StaleHandleSite,
 	FindingReport,
 	KeptBy,
-	ProcessReport
+	ProcessReport,
+	UnplacedReport
 } from './protocol/report.ts';
 export * from './protocol/index.ts';
 export { forceGc } from './heap/gc.ts';

@@ -1,7 +1,7 @@
 // The monitor's snapshot for the overlay, the report endpoint and `heapwatch check` (Report): every
 // part's figures gathered in one shape. Reads only; nothing here changes what is measured.
-import type { SampleIntervals } from './estimator/sample-intervals.ts';
 import type { SharedSources } from './findings/shared-sources.ts';
+import type { UnplacedGrowth } from './findings/unplaced-growth.ts';
 import type { HandleTracker } from './handles/handle-tracker.ts';
 import type { SampleHistory } from './heap/sample-history.ts';
 import type { SampleSchedule } from './heap/sample-schedule.ts';
@@ -19,7 +19,7 @@ export interface ReportParts {
 	describe(route: RouteState): RouteReport;
 	samples: SampleHistory;
 	schedule: SampleSchedule;
-	intervals: SampleIntervals;
+	unplaced: UnplacedGrowth;
 	handles: HandleTracker | undefined;
 	scope: ScopeWatch | undefined;
 	shared: SharedSources;
@@ -43,7 +43,7 @@ export function monitorReport(parts: ReportParts): Report {
 		routes,
 		staleHandles: parts.handles?.staleSites() ?? [],
 		process: processReport(),
-		unplaced: parts.intervals.unplacedEstimate(schedule.interval),
+		unplaced: parts.unplaced.report(),
 		findings: findings(parts)
 	};
 }

@@ -14,6 +14,7 @@ import { HandleTracker } from './handles/handle-tracker.ts';
 import type { FindingReport, Report, RequestSummary, RouteReport, Verdict } from './protocol/report.ts';
 import type { SubjectOptions } from './findings/subject-verdict.ts';
 import { SharedSources } from './findings/shared-sources.ts';
+import { UnplacedGrowth } from './findings/unplaced-growth.ts';
 import { RouteTable, type RouteState } from './routes/route-table.ts';
 import { updateRouteVerdicts } from './routes/route-verdicts.ts';
 import { describeRoute } from './routes/route-report.ts';
@@ -61,6 +62,7 @@ export class Monitor {
 	#handles: HandleTracker | undefined;
 	#scope: ScopeWatch | undefined;
 	#shared: SharedSources;
+	#unplaced: UnplacedGrowth;
 
 	constructor(options: MonitorOptions) {
 		this.#options = options;
@@ -78,6 +80,7 @@ export class Monitor {
 		this.#judging = { ...options, samplingInterval: () => this.#schedule.interval, trendWindow: () => this.#schedule.trendWindow(options.window) };
 		const onFindingChange = (finding: FindingReport, previous: Verdict) => this.events.emit({ type: 'finding', finding, previous });
 		this.#shared = new SharedSources({ ...this.#judging, onFindingChange });
+		this.#unplaced = new UnplacedGrowth({ ...this.#judging, onChange: (unplaced, previous) => this.events.emit({ type: 'unplaced', unplaced, previous }) });
 		this.sampler = new IdleSampler({
 			intervalMs: options.sampleInterval,
 			busyAfterMs: () => this.#schedule.busySampleAfterMs(),
@@ -183,7 +186,7 @@ export class Monitor {
 			describe: (route) => this.#describe(route),
 			samples: this.#history,
 			schedule: this.#schedule,
-			intervals: this.#intervals,
+			unplaced: this.#unplaced,
 			handles: this.#handles,
 			scope: this.#scope,
 			shared: this.#shared
@@ -240,7 +243,8 @@ export class Monitor {
 		if (live) this.#marked.release();
 		this.#history.push(sample);
 		const resampled = this.#schedule.takeResampled();
-		this.#intervals.add(sample, live, this.#epoch, resampled);
+		const unplaced = this.#intervals.add(sample, live, this.#epoch, resampled);
+		if (unplaced) this.#unplaced.add(unplaced.bytes, unplaced.requests);
 		if (live) {
 			this.#routes.addTrendPoints(live, this.#options.warmupRequests);
 			try {
@@ -285,7 +289,7 @@ export class Monitor {
 
 	/** Live-bytes trends start over: after an edit (new module instances) or a sampling restart. */
 	#restartTrends(): void {
-		this.#intervals.restartTrends();
+		this.#unplaced.restartTrends();
 		this.#routes.restartTrends();
 		this.#shared.restartTrends();
 	}

@@ -59,7 +59,7 @@ const report: Report = {
 		}
 	],
 	process: { monitors: 1, allocationSampling: true, restarts: 0 },
-	unplaced: { bytesPerRequest: 10, standardError: 4, requests: 300 }
+	unplaced: { bytesPerRequest: 4096, standardError: 400, requests: 300, verdict: 'leak', firstFlaggedAt: 250 }
 };
 
 const state = (value: Report) => JSON.stringify({ type: 'heapwatch:state', report: value, warnings: warningsOf(value) });

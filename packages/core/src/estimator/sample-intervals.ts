@@ -1,18 +1,13 @@
 // What each interval between two post-GC samples shows: the requests of each route in it, the heap
 // growth no allocation sample placed, the Buffers requests left behind. These feed the regression on
-// request counts (RetentionEstimator) and the process-wide trend of unplaced growth (Report.unplaced).
+// request counts (RetentionEstimator); a quiet interval's unplaced growth is handed back for the
+// process-wide finding (findings/unplaced-growth.ts).
 import { UNPLACED } from '../heap/allocation-keys.ts';
 import type { LiveBytes } from '../heap/live-bytes-tally.ts';
 import type { HeapSample } from '../heap/idle-sampler.ts';
-import type { Report } from '../protocol/report.ts';
-import { LiveBytesTrend } from './live-bytes-trend.ts';
 import { RetentionEstimator, type RetentionEstimate } from './retention-estimator.ts';
 
-/** Requests of every route the process-wide unplaced growth is estimated over. */
-const UNPLACED_WINDOW = 200;
-
 export class SampleIntervals {
-	#window: number;
 	#estimator: RetentionEstimator;
 	#baseline: (HeapSample & { epoch: number }) | null = null;
 	#pendingCounts = new Map<string, number>();
@@ -20,13 +15,9 @@ export class SampleIntervals {
 	#pendingWarm = false;
 	/** Live sampled bytes per key at the previous sample of this epoch. */
 	#lastLive: Map<string, LiveBytes> | null = null;
-	/** Heap growth no allocation sample placed, against requests of every route, over this epoch's quiet intervals. */
-	#unplaced = new LiveBytesTrend();
-	#unplacedTotals = { bytes: 0, requests: 0 };
 
 	/** `window`: requests of a route the regression is estimated over. */
 	constructor(window: number) {
-		this.#window = window;
 		this.#estimator = new RetentionEstimator({ window, minIntervals: 3, capacity: 512 });
 	}
 
@@ -49,9 +40,13 @@ export class SampleIntervals {
 	/**
 	 * A post-GC sample closes the interval since the previous one. `live`: the allocation profile read
 	 * with it, if any. `resampled`: the sampling interval changed within it, so its figures mix two rates.
+	 * Returns the heap growth nothing placed and the requests of every route, for a quiet interval (no
+	 * warm-up, no busy sample). After a natural sample (no profile) the next forced one subtracts what
+	 * both intervals placed: their sum is right, each alone is not.
 	 */
-	add(sample: HeapSample, live: Map<string, LiveBytes> | undefined, epoch: number, resampled: boolean): void {
+	add(sample: HeapSample, live: Map<string, LiveBytes> | undefined, epoch: number, resampled: boolean): { bytes: number; requests: number } | undefined {
 		const baseline = this.#baseline;
+		let unplaced: { bytes: number; requests: number } | undefined;
 		if (baseline && baseline.epoch === epoch && this.#pendingCounts.size > 0) {
 			// What the allocation samples already attribute is taken out; the regression gets the rest
 			// (memory outside the JS heap, allocations with no route file on their stack).
@@ -66,9 +61,9 @@ export class SampleIntervals {
 			const unattributedHeapBytes = sample.heapUsed - baseline.heapUsed - attributed;
 			const busy = sample.busy || baseline.busy || resampled;
 			if (!this.#pendingWarm && !busy) {
-				this.#unplacedTotals.bytes += unattributedHeapBytes;
-				for (const count of this.#pendingCounts.values()) this.#unplacedTotals.requests += count;
-				this.#unplaced.add({ requests: this.#unplacedTotals.requests, liveBytes: this.#unplacedTotals.bytes, turnover: 0 });
+				let requests = 0;
+				for (const count of this.#pendingCounts.values()) requests += count;
+				unplaced = { bytes: unattributedHeapBytes, requests };
 			}
 			this.#estimator.add({
 				epoch,
@@ -84,6 +79,7 @@ export class SampleIntervals {
 		// A natural sample (V8's own GC) reads no allocation profile: the growth it missed is counted
 		// at the next forced one, against the last profile read.
 		this.#lastLive = live ?? this.#lastLive;
+		return unplaced;
 	}
 
 	/** After a sample is used: the route keys that took requests in its interval; the next one starts empty. */
@@ -112,19 +108,5 @@ export class SampleIntervals {
 		this.#pendingCounts.clear();
 		this.#pendingSurvivors.clear();
 		this.#pendingWarm = false;
-	}
-
-	/** After an edit or a sampling restart: earlier unplaced growth is not comparable. */
-	restartTrends(): void {
-		this.#unplaced.clear();
-		this.#unplacedTotals = { bytes: 0, requests: 0 };
-	}
-
-	/** Growth per request that nothing placed, over the last few hundred requests of every route. */
-	unplacedEstimate(samplingInterval: number): Report['unplaced'] {
-		const estimate = this.#unplaced.estimate(Math.max(UNPLACED_WINDOW, this.#window), samplingInterval);
-		return estimate
-			? { bytesPerRequest: Math.round(estimate.bytesPerRequest), standardError: Math.round(estimate.standardError), requests: estimate.requests }
-			: null;
 	}
 }

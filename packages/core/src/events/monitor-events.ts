@@ -1,7 +1,7 @@
 // The one stream of what the monitor finds: the terminal, the overlay's feed and anything else that
 // cares subscribe to it, instead of each polling report() and diffing it, or the monitor calling a
 // callback per consumer. As vitest's reporters do: one source of events, many readers.
-import type { FindingReport, RouteReport, StaleHandleSite, Verdict } from '../protocol/report.ts';
+import type { FindingReport, RouteReport, StaleHandleSite, UnplacedReport, Verdict } from '../protocol/report.ts';
 
 export type MonitorEvent =
 	/** A route's heap verdict changed in a way worth telling (see findings/subject-verdict.ts). */
@@ -10,6 +10,8 @@ export type MonitorEvent =
 	| { type: 'route-handles'; route: RouteReport }
 	/** A hooks, layout, instrumentation or shared-state finding changed. */
 	| { type: 'finding'; finding: FindingReport; previous: Verdict }
+	/** Growth nothing places started or stopped growing process-wide (see findings/unplaced-growth.ts). */
+	| { type: 'unplaced'; unplaced: UnplacedReport; previous: Verdict }
 	/** An HMR edit replaced modules whose timers or handles still run. */
 	| { type: 'stale-handles'; sites: StaleHandleSite[] }
 	/** Allocation sampling went coarser under sustained load, or back (interval in bytes). */

@@ -2,7 +2,7 @@ import type { LiveBytes } from '../heap/live-bytes-tally.ts';
 import { LiveBytesTrend } from '../estimator/live-bytes-trend.ts';
 import type { FindingReport, Verdict } from '../protocol/report.ts';
 import { parseSharedKey, routesUnder, type RoutePrefixOf, type SharedKind } from '../routes/shared-keys.ts';
-import { judgeSubject, type Subject, type SubjectOptions } from './subject-verdict.ts';
+import { clearingSlowly, judgeSubject, type Subject, type SubjectOptions } from './subject-verdict.ts';
 
 export interface SharedSourceOptions extends SubjectOptions {
 	warmupRequests: number;
@@ -19,16 +19,9 @@ interface SharedSource extends Subject {
 	/** Route id prefix of the routes it runs under; null for every request (hooks, instrumentation). */
 	prefix: string | null;
 	turnover: number;
-	/** Updates in a row that would have cleared a stated leak: it clears at CLEAR_AFTER. */
+	/** Updates in a row that would have cleared a stated leak (see clearingSlowly). */
 	clearing: number;
 }
-
-/**
- * A stated finding clears only after this many updates in a row below half the threshold: code that
- * runs on every request sees the noise of every route, and a finding cleared and warned again and
- * again while the growth goes on says nothing (seen: 8 warnings and 7 clears of one hooks file).
- */
-const CLEAR_AFTER = 3;
 
 /** Shared sources come from layouts, hooks and instrumentation only, so this is a guard, not a limit anyone meets. */
 const MAX_SHARED = 200;
@@ -61,10 +54,8 @@ export class SharedSources {
 				{
 					requests,
 					estimate: (trend) => trend && { ...trend, externalBytesPerRequest: 0 },
-					settle: (next, previous) => {
-						source.clearing = previous === 'leak' && next === 'ok' ? source.clearing + 1 : 0;
-						return source.clearing > 0 && source.clearing < CLEAR_AFTER ? previous : next;
-					}
+					// Code that runs on every request sees the noise of every route.
+					settle: clearingSlowly(source)
 				},
 				this.#options
 			);

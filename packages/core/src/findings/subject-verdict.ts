@@ -33,6 +33,21 @@ export interface SubjectStep {
 }
 
 /**
+ * A stated leak of a subject that sees everyone's noise (shared code, growth nothing places) clears only
+ * after this many updates in a row below half the threshold: a finding cleared and warned again and
+ * again while the growth goes on says nothing (seen: 8 warnings and 7 clears of one hooks file).
+ */
+const CLEAR_AFTER = 3;
+
+/** The settle step of such a subject; `clearing` counts the updates in a row that would have cleared it. */
+export function clearingSlowly(subject: { clearing: number }): NonNullable<SubjectStep['settle']> {
+	return (next, previous) => {
+		subject.clearing = previous === 'leak' && next === 'ok' ? subject.clearing + 1 : 0;
+		return subject.clearing > 0 && subject.clearing < CLEAR_AFTER ? previous : next;
+	};
+}
+
+/**
  * Updates a subject's estimate, sources and verdict; returns the verdict it had when the change is
  * worth telling, undefined otherwise. A subject that leaves `warming` for `ok` is not news: only a
  * leak, or a change away from a verdict already given, is.

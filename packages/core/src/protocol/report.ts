@@ -223,7 +223,19 @@ export interface Report {
 	 * its allocation stacks, no request marker before it, not Vite's or heapwatch's. Never given to a
 	 * route (a clean route is not flagged on growth nothing places on it). Null until measured.
 	 */
-	unplaced?: { bytesPerRequest: number; standardError: number; requests: number } | null;
+	unplaced?: UnplacedReport | null;
+}
+
+/** Growth nothing places, judged process-wide like a route (findings/unplaced-growth.ts). */
+export interface UnplacedReport {
+	bytesPerRequest: number;
+	standardError: number;
+	/** Requests of every route the estimate spans. */
+	requests: number;
+	/** `leak` once it clearly grows above the threshold over at least 200 requests. */
+	verdict: Verdict;
+	/** Requests of every route (quiet intervals of this epoch) when it was first stated. */
+	firstFlaggedAt: number | null;
 }
 
 /** What a heap snapshot will cost, stated before taking it. */

@@ -26,6 +26,7 @@ import type {
 	RouteReport,
 	SourceLocation,
 	StaleHandleSite,
+	UnplacedReport,
 	Verdict
 } from './report.ts';
 import type { Warning } from './warnings.ts';
@@ -131,6 +132,7 @@ const isWarning = byKind<Warning>({
 		flaggedAt: orNull(isNumber),
 		binding: optional(isBinding)
 	},
+	unplaced: { key: is('unplaced'), kind: is('unplaced'), retainedBytesPerRequest: isNumber, requests: isNumber, flaggedAt: orNull(isNumber) },
 	'stale-handles': { key: isString, kind: is('stale-handles'), site: isStaleHandleSite }
 });
 const isReport = shape<Report>({
@@ -139,7 +141,11 @@ const isReport = shape<Report>({
 	staleHandles: arrayOf(isStaleHandleSite),
 	findings: arrayOf(isFinding),
 	process: shape<Report['process']>({ monitors: isNumber, allocationSampling: isBoolean, restarts: isNumber }),
-	unplaced: optional(orNull(shape<NonNullable<Report['unplaced']>>({ bytesPerRequest: isNumber, standardError: isNumber, requests: isNumber })))
+	unplaced: optional(
+		orNull(
+			shape<UnplacedReport>({ bytesPerRequest: isNumber, standardError: isNumber, requests: isNumber, verdict: isVerdict, firstFlaggedAt: orNull(isNumber) })
+		)
+	)
 });
 
 export const isStateMessage = shape<StateMessage>({ type: is('heapwatch:state'), report: isReport, warnings: arrayOf(isWarning) });

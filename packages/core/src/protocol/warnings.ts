@@ -6,7 +6,7 @@ import type { FindingReport, HandleSite, KeptBy, Report, RouteReport, SourceLoca
 import { routeKey } from './naming.ts';
 
 /** Something the overlay lists under "warnings" and counts on its badge. */
-export type Warning = LeakWarning | HandlesWarning | FindingWarning | StaleHandlesWarning;
+export type Warning = LeakWarning | HandlesWarning | FindingWarning | UnplacedWarning | StaleHandlesWarning;
 
 /** A route whose requests keep memory: its verdict is `leak`. */
 export interface LeakWarning {
@@ -50,6 +50,16 @@ export interface FindingWarning {
 	binding?: FindingReport['binding'];
 }
 
+/** The heap grows with requests by memory no route, shared file or marker can be given (Report.unplaced). */
+export interface UnplacedWarning {
+	key: 'unplaced';
+	kind: 'unplaced';
+	retainedBytesPerRequest: number;
+	/** Requests of every route the estimate spans. */
+	requests: number;
+	flaggedAt: number | null;
+}
+
 /** Handles created by a module instance that an HMR edit replaced, still running. */
 export interface StaleHandlesWarning {
 	key: string;
@@ -66,7 +76,8 @@ const aboutRoute = <K extends (LeakWarning | HandlesWarning)['kind']>(kind: K, r
 
 /**
  * Warnings are derived from the report: routes whose verdict or handleVerdict is `leak`, shared code
- * (hooks, layouts) whose verdict is `leak`, and handles left running by replaced modules.
+ * (hooks, layouts) whose verdict is `leak`, growth nothing places when it is `leak`, and handles left
+ * running by replaced modules.
  */
 export function warningsOf(report: Report): Warning[] {
 	const warnings: Warning[] = [];
@@ -102,6 +113,10 @@ export function warningsOf(report: Report): Warning[] {
 			flaggedAt: finding.firstFlaggedAt,
 			...(finding.binding && { binding: finding.binding })
 		});
+	}
+	if (report.unplaced?.verdict === 'leak') {
+		const { bytesPerRequest, requests, firstFlaggedAt } = report.unplaced;
+		warnings.push({ key: 'unplaced', kind: 'unplaced', retainedBytesPerRequest: bytesPerRequest, requests, flaggedAt: firstFlaggedAt });
 	}
 	// One per site; the same site reported twice (it should not be) is merged so that keys stay unique.
 	const stale = new Map<string, StaleHandlesWarning>();

@@ -1,10 +1,20 @@
 import type { MonitorEvents } from '@heapwatch/core';
 import type { Log } from '../log.ts';
-import { formatCleared, formatFinding, formatFindingCleared, formatHandleLeak, formatHandlesCleared, formatLeak, formatStaleHandles } from './warnings.ts';
+import {
+	formatCleared,
+	formatFinding,
+	formatFindingCleared,
+	formatHandleLeak,
+	formatHandlesCleared,
+	formatLeak,
+	formatStaleHandles,
+	formatUnplaced,
+	formatUnplacedCleared
+} from './warnings.ts';
 
 /**
  * What the terminal says of the monitor's events: a warning when something starts leaking (a route's
- * memory or handles, a shared file, stale handles after an edit), a line when it stops, a line when
+ * memory or handles, a shared file, growth nothing places, stale handles after an edit), a line when it stops, a line when
  * sampling changes pace. Returns what unsubscribes it.
  */
 export function reportToTerminal(events: MonitorEvents, log: Log): () => void {
@@ -16,6 +26,8 @@ export function reportToTerminal(events: MonitorEvents, log: Log): () => void {
 				return event.route.handleVerdict === 'leak' ? log.warn(formatHandleLeak(event.route)) : log.info(formatHandlesCleared(event.route));
 			case 'finding':
 				return event.finding.verdict === 'leak' ? log.warn(formatFinding(event.finding)) : log.info(formatFindingCleared(event.finding));
+			case 'unplaced':
+				return event.unplaced.verdict === 'leak' ? log.warn(formatUnplaced(event.unplaced)) : log.info(formatUnplacedCleared(event.unplaced));
 			case 'stale-handles':
 				return log.warn(formatStaleHandles(event.sites));
 			case 'sampling':

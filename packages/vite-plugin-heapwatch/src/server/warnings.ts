@@ -9,7 +9,8 @@ import {
 	type KeptBy,
 	type RouteReport,
 	type SourceLocation,
-	type StaleHandleSite
+	type StaleHandleSite,
+	type UnplacedReport
 } from '@heapwatch/core';
 
 const name = (route: RouteReport) => routeLabel(route.id);
@@ -91,6 +92,18 @@ export function formatSharedState(finding: FindingReport): string {
 export function formatFindingCleared(finding: FindingReport): string {
 	if (finding.kind === 'shared-state') return `"${finding.binding?.name}" in ${finding.file} was replaced by an edit: no longer watched as shared state.`;
 	return `${finding.file} no longer grows: ~${formatBytes(finding.retainedBytesPerRequest)} per request over the last ${finding.estimateRequests} requests.`;
+}
+
+/** Growth nothing places, stated once: never a route's, so none is blamed. */
+export function formatUnplaced(unplaced: UnplacedReport): string {
+	return [
+		`the heap grows ~${formatBytes(unplaced.bytesPerRequest)} per request that heapwatch cannot place yet (estimated over the last ${unplaced.requests} requests of every route, after GC).`,
+		`  No route, hooks, layout or instrumentation file is on the stacks that allocated it, so no route is blamed: memory outside the JS heap, a library's or the dev server's own cache, or what a request allocates asynchronously (heapwatch({ attributeAsyncAllocations: true }) places that on its route). A route warned about with "kept by" may be what holds it.`
+	].join('\n');
+}
+
+export function formatUnplacedCleared(unplaced: UnplacedReport): string {
+	return `the heap no longer grows by memory heapwatch cannot place: ~${formatBytes(unplaced.bytesPerRequest)} per request over the last ${unplaced.requests} requests of every route.`;
 }
 
 export function formatCleared(route: RouteReport): string {
