@@ -48,6 +48,13 @@ describe('growth nothing places', () => {
 		expect(report.firstFlaggedAt).toBeGreaterThanOrEqual(UNPLACED_WINDOW);
 	});
 
+	it('holds it to twice the route threshold: it sums the whole dev server’s drift', () => {
+		const { unplaced, told, intervals } = growth();
+		intervals(40, 3 * KB);
+		expect(told).toEqual([]);
+		expect(unplaced.report()).toMatchObject({ verdict: 'ok', bytesPerRequest: 3 * KB });
+	});
+
 	it('says nothing of a heap that shrinks after start-up and then stays flat', () => {
 		const { unplaced, told, intervals } = growth();
 		intervals(10, -30 * KB, 10 * KB);

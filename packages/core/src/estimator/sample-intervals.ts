@@ -58,7 +58,9 @@ export class SampleIntervals {
 					attributed += (live.get(key)?.live ?? 0) - (this.#lastLive.get(key)?.live ?? 0);
 				}
 			}
-			const unattributedHeapBytes = sample.heapUsed - baseline.heapUsed - attributed;
+			// Compiled code is not what requests keep (see post-gc-memory.ts).
+			const dataGrowth = sample.heapUsed - sample.compiledCode - (baseline.heapUsed - baseline.compiledCode);
+			const unattributedHeapBytes = dataGrowth - attributed;
 			const busy = sample.busy || baseline.busy || resampled;
 			if (!this.#pendingWarm && !busy) {
 				let requests = 0;

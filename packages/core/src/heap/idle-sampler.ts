@@ -1,12 +1,11 @@
 import { channel } from 'node:diagnostics_channel';
 import { getHeapStatistics } from 'node:v8';
-import type { MemoryFigures } from '../protocol/report.ts';
 import { GcBudget } from './gc-budget.ts';
 import { InFlightRequests } from './in-flight.ts';
 import { MajorGcs, type MajorGc } from './major-gcs.ts';
-import { readPostGcMemory } from './post-gc-memory.ts';
+import { readPostGcMemory, type PostGcMemory } from './post-gc-memory.ts';
 
-export interface HeapSample extends MemoryFigures {
+export interface HeapSample extends PostGcMemory {
 	at: number;
 	/** How long our forced GC (and what was read with it) blocked the event loop; 0 after one of V8's. */
 	gcMs: number;

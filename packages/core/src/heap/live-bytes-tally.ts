@@ -1,5 +1,5 @@
 import type { MarkerKeyOfSize } from '../request/request-markers.ts';
-import { TOOLING, UNPLACED } from './allocation-keys.ts';
+import { UNPLACED } from './allocation-keys.ts';
 import type { Place } from './profile-places.ts';
 import type { Sample } from './sampling-profile.ts';
 
@@ -128,7 +128,9 @@ export class LiveBytesTally {
 			} else if (place.key !== undefined) {
 				add(sample, { key: place.key, site: place.site });
 			} else if (place.innermost !== undefined) {
-				if (place.innermost !== TOOLING) add(sample, { key: place.innermost, site: place.site });
+				// TOOLING (Vite's and heapwatch's own) is counted too: never a route's or a finding's, but
+				// placed, so that its growth is not read as growth nothing places.
+				add(sample, { key: place.innermost, site: place.site });
 			} else {
 				// Placed once, when first seen: it keeps that key for as long as it lives. A marker's key
 				// counts from the second read that finds it alive (see Counting.pending).
