@@ -4,6 +4,7 @@ export { matchRouteId, routePattern, type RoutePattern } from './routes/route-pa
 export type { MonitorEvent, MonitorEvents, MonitorListener } from './events/monitor-events.ts';
 export { SCOPE_REGISTRY_KEY } from './scope/scope-registry.ts';
 export { requestStorage, type RequestContext } from './request/request-context.ts';
+export { outsideRequests } from './request/outside-requests.ts';
 export { RetentionEstimator, type RetentionEstimate, type EstimatorOptions } from './estimator/retention-estimator.ts';
 export type { Interval } from './estimator/interval.ts';
 export { nextVerdict, type VerdictOptions } from './estimator/verdict.ts';

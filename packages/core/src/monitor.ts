@@ -7,6 +7,7 @@ import type { LiveBytes } from './heap/live-bytes-tally.ts';
 import { SampleSchedule } from './heap/sample-schedule.ts';
 import { SampleHistory } from './heap/sample-history.ts';
 import { SampleIntervals } from './estimator/sample-intervals.ts';
+import { outsideRequests } from './request/outside-requests.ts';
 import { requestStorage, summarizeRequest, type RequestContext } from './request/request-context.ts';
 import { MarkedRequests } from './request/marked-requests.ts';
 import { routeKey } from './protocol/naming.ts';
@@ -86,7 +87,7 @@ export class Monitor {
 			busyAfterMs: () => this.#schedule.busySampleAfterMs(),
 			collect: () => collectForcedSample(this.#allocations && (() => this.#marked.liveBytesByKey(this.#allocations!)), options.onError),
 			onSample: (sample, live) => this.#onSample(sample, live),
-			detach: (fn) => requestStorage.exit(fn),
+			detach: outsideRequests,
 			onError: (error) => options.onError(error)
 		});
 		if (options.handles) this.#startHandleTracking(options.handles);

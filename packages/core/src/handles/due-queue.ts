@@ -1,4 +1,4 @@
-import { requestStorage } from '../request/request-context.ts';
+import { outsideRequests } from '../request/outside-requests.ts';
 
 /**
  * Items that fall due in the order they were added (the delay is constant, so a plain FIFO is enough),
@@ -38,7 +38,7 @@ export class DueQueue<T> {
 	#arm(): void {
 		if (this.#timer || this.#closed || this.#head >= this.#items.length) return;
 		const wait = Math.max(0, this.#dueAt[this.#head] - performance.now());
-		this.#timer = requestStorage.exit(() => setTimeout(() => this.#drain(), wait + 1).unref());
+		this.#timer = outsideRequests(() => setTimeout(() => this.#drain(), wait + 1).unref());
 	}
 
 	#drain(): void {

@@ -1,4 +1,4 @@
-import { requestStorage } from '../request/request-context.ts';
+import { outsideRequests } from '../request/outside-requests.ts';
 
 /**
  * Polls lingering and stale resources until they end: the handle tracker has no async_hooks `destroy`
@@ -32,7 +32,7 @@ export class LivenessPoller<T> {
 		if (this.#interval || this.#closed) return;
 		const period = Math.min(Math.max(this.#options.graceMs, POLL_MIN_MS), POLL_MAX_MS);
 		// Outside any request: the interval is heapwatch's, not a resource of the request that started it.
-		this.#interval = requestStorage.exit(() => setInterval(() => this.#poll(), period).unref());
+		this.#interval = outsideRequests(() => setInterval(() => this.#poll(), period).unref());
 	}
 
 	delete(item: T): void {

@@ -32,7 +32,7 @@ export interface IdleSamplerOptions<Collected> {
 	onSample(sample: HeapSample, collected: Collected | undefined): void;
 	/** Our own failures: reported, never thrown from a timer into the dev server. */
 	onError(error: unknown): void;
-	/** Runs a function outside any request's async context, so our timers belong to no request. */
+	/** Runs a function outside any request's async context (request/outside-requests.ts), so our timers keep no request alive. */
 	detach<T>(fn: () => T): T;
 }
 

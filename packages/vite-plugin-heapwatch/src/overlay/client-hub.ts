@@ -1,4 +1,14 @@
-import { deltaBetween, encode, type Encoded, type MonitorEvents, type Report, type ServerMessage, type Snapshot, type StateMessage } from '@heapwatch/core';
+import {
+	deltaBetween,
+	encode,
+	outsideRequests,
+	type Encoded,
+	type MonitorEvents,
+	type Report,
+	type ServerMessage,
+	type Snapshot,
+	type StateMessage
+} from '@heapwatch/core';
 
 /** One connected overlay, whatever carries it (websocket or event stream). */
 export interface FeedClient {
@@ -53,8 +63,8 @@ export function createHub(options: HubOptions): Hub {
 
 	function schedule(): void {
 		if (timer) return;
-		timer = setTimeout(tick, TICK_MS);
-		timer.unref();
+		// Armed as a request ends: made outside its context, so that it does not keep the request alive.
+		timer = outsideRequests(() => setTimeout(tick, TICK_MS).unref());
 	}
 
 	const stateMessage = (current: Encoded): StateMessage => ({ type: 'heapwatch:state', report: current.report, warnings: current.warnings });
