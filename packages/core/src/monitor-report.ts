@@ -1,6 +1,6 @@
 // The monitor's snapshot for the overlay, the report endpoint and `heapwatch check` (Report): every
 // part's figures gathered in one shape. Reads only; nothing here changes what is measured.
-import type { SharedSources } from './findings/shared-sources.ts';
+import type { SharedFinding, SharedSources } from './findings/shared-sources.ts';
 import type { UnplacedGrowth } from './findings/unplaced-growth.ts';
 import type { HandleTracker } from './handles/handle-tracker.ts';
 import type { SampleHistory } from './heap/sample-history.ts';
@@ -48,13 +48,18 @@ export function monitorReport(parts: ReportParts): Report {
 	};
 }
 
+/** A shared file's finding with the module-scope collections that keep its memory, when they are watched. */
+export function withKeptBy(finding: SharedFinding, scope: ScopeWatch | undefined): FindingReport {
+	return scope ? { ...finding, keptBy: scope.keptBy(sharedKey(finding.kind, finding.file)) } : finding;
+}
+
 /** Shared files that keep memory (hooks, layouts, instrumentation), and state shared across requests. */
 function findings({ shared, scope }: ReportParts): FindingReport[] {
 	return [
 		...shared
 			.report()
 			.filter((finding) => finding.verdict !== 'warming' || finding.retainedBytesPerRequest > 0)
-			.map((finding) => (scope ? { ...finding, keptBy: scope.keptBy(sharedKey(finding.kind, finding.file)) } : finding)),
+			.map((finding) => withKeptBy(finding, scope)),
 		...(scope?.sharedState.report() ?? [])
 	];
 }

@@ -24,7 +24,7 @@ import { samplingIntervalHeld } from './process/sampling-profiler.ts';
 import { ScopeWatch } from './scope/scope-watch.ts';
 import type { MonitorOptions } from './monitor-options.ts';
 import { MonitorEvents } from './events/monitor-events.ts';
-import { monitorReport } from './monitor-report.ts';
+import { monitorReport, withKeptBy } from './monitor-report.ts';
 
 export type { MonitorOptions } from './monitor-options.ts';
 
@@ -80,7 +80,8 @@ export class Monitor {
 		this.#schedule = new SampleSchedule({ ...options, allocationsSampled: this.#allocations !== undefined, onResample: () => this.#samplingChanged() });
 		this.#judging = { ...options, samplingInterval: () => this.#schedule.interval, trendWindow: () => this.#schedule.trendWindow(options.window) };
 		const onFindingChange = (finding: FindingReport, previous: Verdict) => this.events.emit({ type: 'finding', finding, previous });
-		this.#shared = new SharedSources({ ...this.#judging, onFindingChange });
+		// The terminal's warning names what keeps a shared file's memory, as the report does.
+		this.#shared = new SharedSources({ ...this.#judging, onFindingChange: (finding, previous) => onFindingChange(withKeptBy(finding, this.#scope), previous) });
 		this.#unplaced = new UnplacedGrowth({ ...this.#judging, onChange: (unplaced, previous) => this.events.emit({ type: 'unplaced', unplaced, previous }) });
 		this.sampler = new IdleSampler({
 			intervalMs: options.sampleInterval,

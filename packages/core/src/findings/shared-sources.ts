@@ -7,7 +7,7 @@ import { clearingSlowly, judgeSubject, type Subject, type SubjectOptions } from 
 export interface SharedSourceOptions extends SubjectOptions {
 	warmupRequests: number;
 	routePrefixOf: RoutePrefixOf;
-	onFindingChange(finding: FindingReport, previous: Verdict): void;
+	onFindingChange(finding: SharedFinding, previous: Verdict): void;
 }
 
 /** A shared file's finding: never shared state (that one is the module-scope watch's). */
