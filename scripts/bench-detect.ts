@@ -118,6 +118,8 @@ async function run(profile: string) {
 			samples: final.samples,
 			warnings,
 			coarseSampling,
+			/** Growth nothing places (report.json unplaced), process-wide: the lab's leaks built by undici or Kit add to it. */
+			unplaced: final.unplaced ?? null,
 			rows
 		};
 	} finally {
@@ -163,6 +165,10 @@ for (const profile of profiles) {
 	const tiny = result.rows.find((r) => r.route === TINY_LEAK);
 	console.log(
 		`leaks naming their keeper at module scope: ${leaks.filter((r) => r.keptBy !== '').length}/${leaks.length}; tiny leak ${TINY_LEAK} flagged at request ${tiny?.firstFlaggedAt ?? 'never'}`
+	);
+	const unplaced = result.unplaced;
+	console.log(
+		`growth nothing places: ${unplaced ? `${(unplaced.bytesPerRequest / 1024).toFixed(1)} ± ${(unplaced.standardError / 1024).toFixed(1)} KB per request of every route, ${unplaced.verdict}${unplaced.firstFlaggedAt !== null ? ` (stated after ${unplaced.firstFlaggedAt} requests of quiet intervals)` : ''}` : 'not measured'}`
 	);
 	const file = path.join(repoRoot, 'bench-results', `detect-${profile}${ballastMb > 0 ? `-${ballastMb}mb` : ''}.json`);
 	writeFileSync(file, JSON.stringify({ machine, date: new Date().toISOString(), ...result }, null, 2));
