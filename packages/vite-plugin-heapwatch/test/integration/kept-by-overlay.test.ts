@@ -1,39 +1,30 @@
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { playgroundDir, playgroundLineOf, startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
+import { playgroundDir, playgroundLineOf, type DevServer } from '../../../../scripts/lib/dev-server.ts';
 import { fresh, get, sleep } from '../../../../scripts/lib/traffic.ts';
-import { launchChromium } from '../e2e/browser.ts';
-import { writeOverlayTestConfig } from '../e2e/overlay-config.ts';
+import { openOverlayPanel, type OverlayPage } from '../e2e/overlay-page.ts';
 
 const LEAKY = '/lab/visit-log/[id]';
 const FILE = 'src/routes/lab/visit-log/[id]/+page.server.ts';
 const SHARED = 'src/routes/lab/shared-user/[id]/+page.server.ts';
 
+let overlay: OverlayPage | undefined;
 let server: DevServer;
-let browser: Browser;
 let page: Page;
 const detail = () => page.locator('#heapwatch-detail');
 const editorHref = (file: string, line: number) => `/__open-in-editor?file=${encodeURIComponent(`${path.join(playgroundDir, file)}:${line}`)}`;
 
 beforeAll(async () => {
-	server = await startDevServer({ args: ['--config', writeOverlayTestConfig()] });
-	browser = await launchChromium();
-	page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
-	await page.goto(`${server.url}/`);
-	await page.locator('#heapwatch-badge').waitFor();
-	await page.keyboard.press('Alt+Shift+KeyH');
-	await page.locator('#heapwatch-panel').waitFor();
+	overlay = await openOverlayPanel();
+	({ server, page } = overlay);
 	for (let round = 0; round < 30; round++) {
 		for (const href of ['/lab/visit-log/{n}', '/lab/shared-user/{n}']) expect(await get(server.url, fresh(href))).toBe(200);
 		await sleep(250);
 	}
 });
 
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-});
+afterAll(() => overlay?.close());
 
 describe('the overlay names what keeps a leak', () => {
 	it("lists the keeper in the route's detail, linked to its declaration in the editor", async () => {

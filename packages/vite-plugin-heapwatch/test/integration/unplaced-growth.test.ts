@@ -1,10 +1,9 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '@heapwatch/core';
-import { startDevServer, type DevServer } from '../../../../scripts/lib/dev-server.ts';
+import type { DevServer } from '../../../../scripts/lib/dev-server.ts';
 import { fresh, get, report, sleep } from '../../../../scripts/lib/traffic.ts';
-import { launchChromium } from '../e2e/browser.ts';
-import { writeOverlayTestConfig } from '../e2e/overlay-config.ts';
+import { openOverlayPanel, type OverlayPage } from '../e2e/overlay-page.ts';
 
 // Growth nothing places: /lab/kept-fetch keeps every body it read through event.fetch (~20 KB each),
 // built by undici, with no route file on the stacks that allocated it. It is never given to a route's
@@ -13,20 +12,15 @@ import { writeOverlayTestConfig } from '../e2e/overlay-config.ts';
 /** Requests before giving up: the estimate needs a window of 200 requests past the start-up shrink (flagged at 225 in a probe). */
 const MAX_REQUESTS = 600;
 
+let overlay: OverlayPage | undefined;
 let server: DevServer;
-let browser: Browser;
 let page: Page;
 let final: Report;
 let sent = 0;
 
 beforeAll(async () => {
-	server = await startDevServer({ args: ['--config', writeOverlayTestConfig()] });
-	browser = await launchChromium();
-	page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
-	await page.goto(`${server.url}/`);
-	await page.locator('#heapwatch-badge').waitFor();
-	await page.keyboard.press('Alt+Shift+KeyH');
-	await page.locator('#heapwatch-panel').waitFor();
+	overlay = await openOverlayPanel();
+	({ server, page } = overlay);
 	while (sent < MAX_REQUESTS) {
 		for (let i = 0; i < 15; i++, sent++) expect(await get(server.url, fresh('/lab/kept-fetch/{n}'))).toBe(200);
 		await sleep(250);
@@ -35,10 +29,7 @@ beforeAll(async () => {
 	}
 }, 300_000);
 
-afterAll(async () => {
-	await browser?.close();
-	await server?.stop();
-});
+afterAll(() => overlay?.close());
 
 describe('growth heapwatch cannot place', () => {
 	it('is stated process-wide in report.json, over at least 200 requests, and never given to the route', () => {
