@@ -149,8 +149,10 @@ export class Monitor {
 				this.#record(route.id, summary);
 				this.#schedule.requestEnded();
 				const arrayBuffers = context.before?.arrayBuffers ?? null;
-				if (arrayBuffers !== null && summary.arrayBuffersDeltaBytes! >= BUFFER_CHECK_BYTES && context.sequence === this.#started) {
-					this.#intervals.survived(routeKey(route.id), Math.max(0, arrayBuffersAfterMinorGc() - arrayBuffers));
+				// Ran alone (no request overlapped it): what it left past a minor GC, or nothing worth the GC.
+				if (arrayBuffers !== null && context.sequence === this.#started) {
+					const grew = summary.arrayBuffersDeltaBytes! >= BUFFER_CHECK_BYTES;
+					this.#intervals.survived(routeKey(route.id), grew ? Math.max(0, arrayBuffersAfterMinorGc() - arrayBuffers) : 0);
 				}
 			}
 		} finally {

@@ -9,8 +9,10 @@ export interface Interval {
 	unattributedHeapBytes: number;
 	/** Change of external memory (Buffers, ArrayBuffers) between the two samples. */
 	externalDeltaBytes: number;
-	/** Per route key: ArrayBuffer bytes that survived a minor GC right after its requests (those that ran alone). */
+	/** Per route key: ArrayBuffer bytes that survived a minor GC right after its requests that were measured. */
 	bufferSurvivors: Map<string, number>;
+	/** Per route key: its requests measured for that (those that ran alone); the others overlapped another request. */
+	bufferMeasured: Map<string, number>;
 	/** Completed requests per route key in the interval. */
 	counts: Map<string, number>;
 	/** True when the interval holds a warm-up request: its delta says nothing about leaks. */

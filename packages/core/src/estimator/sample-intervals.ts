@@ -12,6 +12,7 @@ export class SampleIntervals {
 	#baseline: (HeapSample & { epoch: number }) | null = null;
 	#pendingCounts = new Map<string, number>();
 	#pendingSurvivors = new Map<string, number>();
+	#pendingMeasured = new Map<string, number>();
 	#pendingWarm = false;
 	/** Live sampled bytes per key at the previous sample of this epoch. */
 	#lastLive: Map<string, LiveBytes> | null = null;
@@ -32,9 +33,10 @@ export class SampleIntervals {
 		this.#pendingCounts.set(key, (this.#pendingCounts.get(key) ?? 0) + 1);
 	}
 
-	/** ArrayBuffer bytes a request of `key` left alive (measured after a minor GC). */
+	/** ArrayBuffer bytes a request of `key` that ran alone left alive (measured after a minor GC; 0 counts too). */
 	survived(key: string, bytes: number): void {
 		this.#pendingSurvivors.set(key, (this.#pendingSurvivors.get(key) ?? 0) + bytes);
+		this.#pendingMeasured.set(key, (this.#pendingMeasured.get(key) ?? 0) + 1);
 	}
 
 	/**
@@ -73,6 +75,7 @@ export class SampleIntervals {
 				externalDeltaBytes: sample.external - baseline.external,
 				counts: this.#pendingCounts,
 				bufferSurvivors: this.#pendingSurvivors,
+				bufferMeasured: this.#pendingMeasured,
 				warm: this.#pendingWarm,
 				busy
 			});
@@ -89,6 +92,7 @@ export class SampleIntervals {
 		const active = [...this.#pendingCounts.keys()];
 		this.#pendingCounts = new Map();
 		this.#pendingSurvivors = new Map();
+		this.#pendingMeasured = new Map();
 		this.#pendingWarm = false;
 		return active;
 	}
@@ -109,6 +113,7 @@ export class SampleIntervals {
 		this.#lastLive = null;
 		this.#pendingCounts.clear();
 		this.#pendingSurvivors.clear();
+		this.#pendingMeasured.clear();
 		this.#pendingWarm = false;
 	}
 }

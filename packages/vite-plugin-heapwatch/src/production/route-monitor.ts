@@ -139,6 +139,7 @@ export class RouteMonitor {
 				unattributedHeapBytes: delta,
 				externalDeltaBytes: 0,
 				bufferSurvivors: new Map(),
+				bufferMeasured: new Map(),
 				counts: this.#counts,
 				warm: this.#warm,
 				busy: false
