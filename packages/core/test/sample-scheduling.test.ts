@@ -180,6 +180,10 @@ describe('IdleSampler on a big heap', () => {
 			expect(forced).toBe(0);
 			expect(samples[0]).toMatchObject({ source: 'natural', gcMs: 0, busy: false });
 			expect(samples[0].heapUsed).toBeGreaterThan(150 * 1024 * 1024);
+			// It read no allocation profile: once the server has been quiet for a while (5 s), a forced sample
+			// reads one for the requests before it, rather than leaving them to whenever the next request ends.
+			await vi.waitFor(() => expect(forced).toBe(1), { timeout: 8000, interval: 100 });
+			expect(samples.at(-1)).toMatchObject({ source: 'forced', busy: false });
 		} finally {
 			idle.close();
 			ballast.length = 0;

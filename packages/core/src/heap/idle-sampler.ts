@@ -248,7 +248,10 @@ export class IdleSampler<Collected> {
 				if (!this.#dirty || !this.#budget.tooLong(this.#liveHeap)) return;
 				if (now - this.#lastSampleAt < this.#options.intervalMs) return;
 				this.#lastSampleAt = now;
-				this.#dirty = false;
+				// Still dirty: no allocation profile was read, and the requests since the last forced sample
+				// are placed only by the next one (after a quiet spell). Cleared here, a server that went quiet
+				// right after a natural sample kept its routes `warming` until the next request (seen on a
+				// loaded machine, where forced GCs are predicted over the pause cap).
 				const busy = this.#requests.active(now) > 0;
 				this.#options.onSample({ ...memory, at: now, gcMs: 0, busy, source: 'natural' }, undefined);
 			} catch (error) {
