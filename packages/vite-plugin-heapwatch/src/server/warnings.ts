@@ -22,7 +22,12 @@ export function formatLeak(route: RouteReport): string {
 	const byCount = keeper?.unbounded && route.retainedBytesPerRequest < 1024;
 	const lines = [
 		byCount
-			? `${name(route)} adds to a module-level ${keeper.kind} on every request and it never shrinks: a leak however small (~${formatBytes(Math.max(0, route.retainedBytesPerRequest))} per request after GC).`
+			? `${name(route)} adds to a module-level ${keeper.kind} on every request and it never shrinks: a leak however small (${
+					// Counting can come before the first estimate: then there is no size to give yet.
+					route.estimateRequests > 0
+						? `~${formatBytes(Math.max(0, route.retainedBytesPerRequest))} per request after GC`
+						: 'its size per request is not measured yet'
+				}).`
 			: `${name(route)} retains ~${formatBytes(route.retainedBytesPerRequest)} per request (estimated over its last ${route.estimateRequests} requests, after GC).`
 	];
 	// The variable that keeps it comes first: that is where the fix goes; where it is built, after.

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import type { KeptBy, RouteReport } from '@heapwatch/core';
+import { formatLeak } from '../../src/server/warnings.ts';
+
+const keeper: KeptBy = { name: 'globalCache', kind: 'Object', file: 'src/lib/cache.ts', line: 2, entriesPerRequest: 1, entries: 12, unbounded: true };
+
+/** A route flagged through what grows at module scope, with or without a heap estimate yet. */
+const flagged = (estimate: { bytes: number; requests: number }) =>
+	({
+		id: '/products/[id]',
+		keptBy: [keeper],
+		retainedBytesPerRequest: estimate.bytes,
+		estimateRequests: estimate.requests,
+		sources: [],
+		externalBytesPerRequest: 0
+	}) as unknown as RouteReport;
+
+describe('the warning of a leak found by counting', () => {
+	it('gives the size per request it measured', () => {
+		expect(formatLeak(flagged({ bytes: 300, requests: 40 }))).toContain('a leak however small (~300 B per request after GC).');
+	});
+
+	it('says the size is not measured yet when the count came before the first estimate, never "~0 B"', () => {
+		const text = formatLeak(flagged({ bytes: 0, requests: 0 }));
+		expect(text).toContain(
+			'/products/[id] adds to a module-level Object on every request and it never shrinks: a leak however small (its size per request is not measured yet).'
+		);
+		expect(text).not.toContain('0 B');
+	});
+});
