@@ -23,6 +23,9 @@ export interface EstimatorOptions {
 	capacity: number;
 }
 
+/** The least share of what a route's requests leave past a minor GC that must outlive the major one to count. */
+const KEPT_SHARE = 0.25;
+
 /**
  * Estimates what allocation sampling cannot see, per route, from the intervals between post-GC
  * samples (non-negative least squares, each route over its own recent window):
@@ -31,9 +34,6 @@ export interface EstimatorOptions {
  *   Buffer cache that only replaces entries keeps bytes past the minor GC but not past the major
  *   one, and gets a coefficient near zero.
  */
-/** The least share of what a route's requests leave past a minor GC that must outlive the major one to count. */
-const KEPT_SHARE = 0.25;
-
 export class RetentionEstimator {
 	#intervals: RingBuffer<Interval>;
 	#options: EstimatorOptions;
@@ -147,10 +147,8 @@ const TOGETHER = 0.95;
  * counts are then (nearly) a combination of theirs, and the regression cannot say whose Buffers stayed.
  */
 function togetherWithOthers(chosen: Interval[], survivors: ExpectedSurvivors, route: string): boolean {
-	const partners = new Set<string>();
-	for (const key of survivors.perRequest.keys()) if (key !== route) partners.add(key);
-	if (partners.size === 0) return false;
-	const columns = [...partners];
+	const columns = [...survivors.perRequest.keys()].filter((key) => key !== route);
+	if (columns.length === 0) return false;
 	const rows = chosen.map((interval) => Float64Array.from(columns, (key) => interval.counts.get(key) ?? 0));
 	const own = chosen.map((interval) => interval.counts.get(route) ?? 0);
 	const fit = solveNnls(rows, own).coefficients;

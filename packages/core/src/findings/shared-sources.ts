@@ -2,7 +2,7 @@ import type { LiveBytes } from '../heap/live-bytes-tally.ts';
 import { LiveBytesTrend } from '../estimator/live-bytes-trend.ts';
 import type { FindingReport, Verdict } from '../protocol/report.ts';
 import { parseSharedKey, routesUnder, type RoutePrefixOf, type SharedKind } from '../routes/shared-keys.ts';
-import { clearingSlowly, judgeSubject, type Subject, type SubjectOptions } from './subject-verdict.ts';
+import { clearingSlowly, fromTrend, judgeSubject, type Subject, type SubjectOptions } from './subject-verdict.ts';
 
 export interface SharedSourceOptions extends SubjectOptions {
 	warmupRequests: number;
@@ -53,7 +53,7 @@ export class SharedSources {
 				source,
 				{
 					requests,
-					estimate: (trend) => trend && { ...trend, externalBytesPerRequest: 0 },
+					estimate: fromTrend,
 					// Code that runs on every request sees the noise of every route.
 					settle: clearingSlowly(source)
 				},

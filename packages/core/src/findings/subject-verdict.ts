@@ -32,6 +32,9 @@ export interface SubjectStep {
 	settle?(heap: Verdict, previous: Verdict): Verdict;
 }
 
+/** A subject's estimate from its trend alone: allocations sampled, no Buffers (those are a route's own, see route-verdicts.ts). */
+export const fromTrend: SubjectStep['estimate'] = (trend) => trend && { ...trend, externalBytesPerRequest: 0 };
+
 /**
  * A stated leak of a subject that sees everyone's noise (shared code, growth nothing places) clears only
  * after this many updates in a row below half the threshold: a finding cleared and warned again and

@@ -4,7 +4,7 @@
 // is said once instead of staying in report.json.
 import { LiveBytesTrend } from '../estimator/live-bytes-trend.ts';
 import type { UnplacedReport, Verdict } from '../protocol/report.ts';
-import { clearingSlowly, judgeSubject, type Subject, type SubjectOptions } from './subject-verdict.ts';
+import { clearingSlowly, fromTrend, judgeSubject, type Subject, type SubjectOptions } from './subject-verdict.ts';
 
 /**
  * Requests of every route its estimate spans, and the fewest it is judged on. The dev server's heap
@@ -55,11 +55,7 @@ export class UnplacedGrowth {
 		this.#totals.requests += requests;
 		const subject = this.#subject;
 		subject.trend.add({ requests: this.#totals.requests, liveBytes: this.#totals.bytes, turnover: 0 });
-		const told = judgeSubject(
-			subject,
-			{ requests: this.#totals.requests, estimate: (trend) => trend && { ...trend, externalBytesPerRequest: 0 }, settle: clearingSlowly(subject) },
-			this.#judging
-		);
+		const told = judgeSubject(subject, { requests: this.#totals.requests, estimate: fromTrend, settle: clearingSlowly(subject) }, this.#judging);
 		if (told !== undefined) this.#options.onChange(this.report()!, told);
 	}
 
