@@ -22,6 +22,8 @@ export interface DevServer {
 	token: string | undefined;
 	/** Everything the server printed so far, ANSI colours stripped. */
 	output(): string;
+	/** The lines printed so far that contain every one of `parts`: how tests count a message (said once, or n times). */
+	linesWith(...parts: string[]): string[];
 	stop(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export async function startDevServer(
 		url,
 		token,
 		output: () => output,
+		linesWith: (...parts) => output.split('\n').filter((line) => parts.every((part) => line.includes(part))),
 		async stop() {
 			if (child.exitCode === null) {
 				child.kill('SIGTERM');

@@ -21,11 +21,7 @@ let browser: Browser;
 let page: Page;
 const badge = () => page.locator('#heapwatch-badge');
 const connected = async () => !(await badge().getAttribute('class'))?.includes('offline');
-const restartsSeen = () =>
-	server
-		.output()
-		.split('\n')
-		.filter((line) => line.includes('server restarted.')).length;
+const restartsSeen = () => server.linesWith('server restarted.').length;
 
 const overlayConfig = writeOverlayTestConfig();
 

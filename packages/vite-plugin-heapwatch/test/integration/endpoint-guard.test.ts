@@ -57,10 +57,7 @@ describe('the guard in front of heapwatch’s endpoints', () => {
 		expect(crossSite.status).toBe(403);
 		// The refused POST started no capture.
 		expect((await heapwatchFetch(server.url, capture)).status).toBe(404);
-		const warnings = server
-			.output()
-			.split('\n')
-			.filter((line) => line.includes('refused a request to') && line.includes('Origin http://evil.example'));
+		const warnings = server.linesWith('refused a request to', 'Origin http://evil.example');
 		expect(warnings).toHaveLength(1);
 	});
 });

@@ -69,7 +69,7 @@ describe('handles left behind by requests, on a real dev server', () => {
 
 	it('warns once per route in the terminal: how many per request, of what kind, created where', () => {
 		const output = server.output();
-		const warnings = output.split('\n').filter((line) => line.includes('[heapwatch]') && line.includes('live handle(s) per request'));
+		const warnings = server.linesWith('[heapwatch]', 'live handle(s) per request');
 		expect(warnings).toHaveLength(2);
 		expect(output).toMatch(
 			new RegExp(

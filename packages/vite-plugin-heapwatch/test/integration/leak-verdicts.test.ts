@@ -48,7 +48,7 @@ describe('leak verdicts on a real dev server', () => {
 
 	it('says so once per leaking route in the terminal, with the route file', () => {
 		const output = server.output();
-		const warnings = output.split('\n').filter((line) => line.includes('[heapwatch]') && line.includes('retains ~'));
+		const warnings = server.linesWith('[heapwatch]', 'retains ~');
 		expect(warnings).toHaveLength(LEAKY.length);
 		expect(output).toMatch(
 			/\[heapwatch\] \/lab\/unbounded-cache\/\[id\] retains ~\d+\.\d KB per request \(estimated over its last \d+ requests, after GC\)\.\n( {2}kept by [^\n]*\n)? {2}route file: src\/routes\/lab\/unbounded-cache\/\[id\]\/\+page\.server\.ts/

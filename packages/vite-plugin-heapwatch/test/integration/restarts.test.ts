@@ -69,11 +69,7 @@ describe.each([
 	let socketBefore: WebSocket | undefined;
 	let final: Report;
 
-	const restartsSeen = () =>
-		server
-			.output()
-			.split('\n')
-			.filter((line) => line.includes('server restarted.')).length;
+	const restartsSeen = () => server.linesWith('server restarted.').length;
 
 	beforeAll(async () => {
 		writeConfig(0);

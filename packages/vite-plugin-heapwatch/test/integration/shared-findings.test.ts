@@ -29,10 +29,7 @@ describe('code that runs under every route', () => {
 		const hooksSource = readFileSync(path.join(playgroundDir, 'src/hooks.server.ts'), 'utf8').split('\n');
 		const trailLine = hooksSource.findIndex((line) => line.includes('trail: Array.from')) + 1;
 		expect(hooks!.sources[0]).toMatchObject({ file: 'src/hooks.server.ts', line: trailLine });
-		const warnings = server
-			.output()
-			.split('\n')
-			.filter((line) => line.includes('src/hooks.server.ts retains ~'));
+		const warnings = server.linesWith('src/hooks.server.ts retains ~');
 		expect(warnings).toHaveLength(1);
 		expect(server.output()).toMatch(/src\/hooks\.server\.ts retains ~\d+\.\d KB per request, on every request/);
 	});

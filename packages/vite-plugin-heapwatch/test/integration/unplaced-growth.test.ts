@@ -40,10 +40,7 @@ describe('growth heapwatch cannot place', () => {
 	});
 
 	it('is said once in the terminal, blaming no route', () => {
-		const lines = server
-			.output()
-			.split('\n')
-			.filter((line) => line.includes('cannot place yet'));
+		const lines = server.linesWith('cannot place yet');
 		expect(lines).toHaveLength(1);
 		expect(lines[0]).toMatch(
 			/\[heapwatch\] the heap grows ~\d+\.\d KB per request that heapwatch cannot place yet \(estimated over the last \d+ requests of every route, after GC\)\./

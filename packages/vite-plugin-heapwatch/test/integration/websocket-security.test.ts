@@ -147,10 +147,7 @@ describe('who may connect to the overlay websocket', () => {
 	});
 
 	it('says in the terminal that a foreign page tried, once', () => {
-		const lines = server
-			.output()
-			.split('\n')
-			.filter((line) => line.includes('refused an overlay connection from Origin http://evil.example'));
+		const lines = server.linesWith('refused an overlay connection from Origin http://evil.example');
 		expect(lines).toHaveLength(1);
 		expect(lines[0]).toContain('only pages of this dev server may read heapwatch');
 	});
