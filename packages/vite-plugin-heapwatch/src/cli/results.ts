@@ -1,4 +1,4 @@
-import type { FindingReport, Report, RouteReport, SourceLocation } from '@heapwatch/core';
+import type { FindingReport, Report, RouteReport, SourceLocation, UnplacedReport } from '@heapwatch/core';
 import type { Decision, GateRule } from './decide.ts';
 import type { TargetResult } from './run-check.ts';
 import { compareWithBaseline, type Baseline, type BaselineEntry } from './baseline.ts';
@@ -50,13 +50,18 @@ export interface CheckResult {
 	shared: FindingReport[];
 	/** Baseline entries that no longer reproduce (with `--baseline`). */
 	fixed: BaselineEntry[];
+	/**
+	 * Heap growth over all requests that heapwatch could not place on any target (null until measured).
+	 * Said, never gating: it names no target to fix, and a dev server's own drift is in it.
+	 */
+	unplaced: UnplacedReport | null;
 }
 
 export function collectResults(results: TargetResult[], report: Report, rule: GateRule, allowUndecided: boolean, baseline?: Baseline): CheckResult {
 	const rows = results.map((result) => rowOf(result, rule));
 	const shared = report.findings.filter((f) => f.verdict === 'leak');
 	const findings = shared.map(findingOfShared);
-	const result: CheckResult = { ok: true, rule, allowUndecided, rows, findings, shared, fixed: [] };
+	const result: CheckResult = { ok: true, rule, allowUndecided, rows, findings, shared, fixed: [], unplaced: report.unplaced ?? null };
 	if (baseline) result.fixed = compareWithBaseline(result, baseline).fixed;
 	result.ok = ![...rows.flatMap((r) => r.findings), ...findings].some((f) => fails(f, allowUndecided));
 	return result;

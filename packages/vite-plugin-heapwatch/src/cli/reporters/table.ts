@@ -1,3 +1,4 @@
+import { formatBytes } from '@heapwatch/core';
 import { estimateText, fails, where, type GateFinding } from '../findings.ts';
 import type { CheckResult, CheckRow } from '../results.ts';
 
@@ -38,5 +39,11 @@ export function formatTable(result: CheckResult): string {
 	}
 	const clean = result.rows.filter((r) => r.decision === 'clean').length;
 	if (result.ok && leaking.length + shared.length + undecided.length === 0) out.push(`No new leaks: ${clean} route${clean === 1 ? '' : 's'} clean.`);
+	if (result.unplaced?.verdict === 'leak') out.push(unplacedNote(result.unplaced));
 	return out.join('\n');
+}
+
+/** Said after the verdict, not part of it: growth no target can be given fails no job (CheckResult.unplaced). */
+function unplacedNote(unplaced: NonNullable<CheckResult['unplaced']>): string {
+	return `Not gating: the heap grew ~${formatBytes(unplaced.bytesPerRequest)} per request over the last ${unplaced.requests} requests that heapwatch could not place on any target (memory built outside route files, such as a library's or the dev server's own). A target flagged above may hold part of it.`;
 }
