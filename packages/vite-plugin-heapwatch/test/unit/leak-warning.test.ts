@@ -16,8 +16,10 @@ const flagged = (estimate: { bytes: number; requests: number }) =>
 	}) as unknown as RouteReport;
 
 describe('the warning of a leak found by counting', () => {
-	it('gives the size per request it measured', () => {
-		expect(formatLeak(flagged({ bytes: 300, requests: 40 }))).toContain('a leak however small (~300 B per request after GC).');
+	it('gives the size per request it measured, as what its own files allocate (what the entries hold may be built elsewhere)', () => {
+		expect(formatLeak(flagged({ bytes: 300, requests: 40 }))).toContain(
+			'a leak however small (~300 B per request after GC, of what its own files allocate; the entries may hold more, built elsewhere).'
+		);
 	});
 
 	it('says the size is not measured yet when the count came before the first estimate, never "~0 B"', () => {
