@@ -99,7 +99,7 @@ async function runPair() {
 	const sides: Side[] = [];
 	try {
 		for (const label of ['on', 'off'] as const) {
-			const env = label === 'on' ? { HEAPWATCH_PRODUCTION_OPTIONS: values.options } : {};
+			const env: Record<string, string> = label === 'on' && values.options ? { HEAPWATCH_PRODUCTION_OPTIONS: values.options } : {};
 			const instance = await startProductionInstance({ heapwatch: label === 'on', metrics: true, env });
 			sides.push({ label, instance, latencies: [], ms: 0, requests: 0, cpuMs: 0 });
 		}
