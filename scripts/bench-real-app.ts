@@ -1,7 +1,7 @@
 /**
  * A SvelteKit app none of us wrote, through its own test suite, with heapwatch on and off.
  *
- *   pnpm bench:real-app [--sv 0.17.1] [--runs 1] [--forced-overlay] [--keep]
+ *   pnpm bench:real-app [--sv 0.17.1] [--runs 1] [--forced-overlay] [--browse 300] [--keep]
  *
  * Creates the `sv create` demo template (TypeScript, Playwright, Vitest, adapter-node) in a temp dir
  * outside the workspace (Paraglide's add-on is left out: it loads its plugins from a CDN), installs
@@ -13,8 +13,14 @@
  *   written the way a team writes them: every route, generic locators in strict mode, keyboard focus.
  * --forced-overlay adds a third run with the overlay forced into the automated browser
  * (`overlay.inAutomatedBrowsers`), as every run was before heapwatch kept out of them.
+ * Then (--browse N rounds, 0 to skip) heapwatch's precision on it: a dev server with the defaults,
+ * every page of the app and a Sverdle guess (its form action) once per round, a reader's pause between
+ * rounds. The app keeps nothing per request, so every route flagged, even for a while, is a false alarm.
+ * Then the same browsing (--leak-rounds N, 0 to skip) after adding one leak to the app's Sverdle page
+ * (a module-level Map its `load` fills with ~20 KB per request): it must be flagged, with the Map named.
  * Prints and saves (bench-results/real-app.json) the tests passed on and off, durations, every line
- * heapwatch printed, and the routes in report.json. Downloads from npm: not part of `pnpm test`.
+ * heapwatch printed, the routes in report.json, and the browsing's verdicts. Downloads from npm: not
+ * part of `pnpm test`.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,17 +28,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot, startDevServer } from './lib/dev-server.ts';
-import { report } from './lib/traffic.ts';
+import { browse, get, postForm, report, shuffle } from './lib/traffic.ts';
 
 const { values } = parseArgs({
 	options: {
 		sv: { type: 'string', default: '0.17.1' },
 		runs: { type: 'string', default: '1' },
 		'forced-overlay': { type: 'boolean', default: false },
+		browse: { type: 'string', default: '300' },
+		'leak-rounds': { type: 'string', default: '100' },
 		keep: { type: 'boolean', default: false }
 	}
 });
 const runs = Number(values.runs);
+const browseRounds = Number(values.browse);
+const leakRounds = Number(values['leak-rounds']);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADD_ONS = ['playwright', 'vitest=usages:unit', 'sveltekit-adapter=adapter:node'];
 /** off: `enabled: false`; on: the defaults; forced-overlay: the overlay shown in the automated browser too. */
@@ -192,10 +202,7 @@ async function runSuite(heapwatch: Mode): Promise<Outcome> {
 		heapwatch !== 'off'
 			? (await report(server.url)).routes.map(({ id, requests, verdict, handleVerdict }) => ({ id, requests, verdict, handleVerdict }))
 			: null;
-	const heapwatchLines = server
-		.output()
-		.split('\n')
-		.filter((line) => line.includes('[heapwatch]'));
+	const heapwatchLines = server.linesWith('[heapwatch]');
 	await server.stop();
 
 	let specs: Spec[];
@@ -216,6 +223,88 @@ async function runSuite(heapwatch: Mode): Promise<Outcome> {
 		heapwatchLines,
 		reportRoutes: routes
 	};
+}
+
+/** The demo's pages, as a person clicks through them; /sverdle's guess goes through its form action. */
+const PAGES = ['/', '/about', '/sverdle', '/sverdle/how-to-play', '/demo', '/demo/playwright'];
+const GUESS = 'guess=a&guess=b&guess=o&guess=u&guess=t';
+
+interface Browsing {
+	rounds: number;
+	seconds: number;
+	routes: {
+		id: string | null;
+		requests: number;
+		verdict: string;
+		kbPerRequest: number;
+		standardErrorKb: number | null;
+		firstFlaggedAt: number | null;
+		/** What heapwatch named: the module-level collection that grows, and where the memory is allocated. */
+		keptBy: string | null;
+		source: string | null;
+	}[];
+	/** Routes flagged at any time, cleared or not: each a false alarm on this app. */
+	everFlagged: string[];
+	unplaced: { kbPerRequest: number; requests: number; verdict: string } | null;
+	/** What heapwatch printed besides its start-up line. */
+	warnings: string[];
+}
+
+/** The page whose `load` the leak is added to. */
+const LEAKY_PAGE = path.join('src', 'routes', 'sverdle', '+page.server.ts');
+
+/** Adds a leak to the app as a developer might write one: every `load` of the Sverdle page remembers its board, forever. */
+function injectLeak(): void {
+	const file = path.join(app, LEAKY_PAGE);
+	const source = readFileSync(file, 'utf8');
+	const load = /(export const load = [\s\S]*?const game = new Game\(cookies\.get\('sverdle'\)\);)/;
+	if (!load.test(source))
+		throw new Error(`bench:real-app: no "const game = new Game(cookies.get('sverdle'))" in the load of ${file}; the sv template changed, update this script`);
+	const lines = source.split('\n');
+	const afterImports = lines.findLastIndex((line) => line.startsWith('import ')) + 1;
+	lines.splice(afterImports, 0, '', '// Every board ever shown, for "statistics" nobody reads yet.', 'const boardsShown = new Map<string, string[]>();');
+	writeFileSync(
+		file,
+		lines
+			.join('\n')
+			.replace(load, "$1\n\tboardsShown.set(crypto.randomUUID(), Array.from({ length: 400 }, (_, i) => `${i}:${game.answer}:${game.guesses.join(',')}`));")
+	);
+}
+
+async function browseApp(rounds: number): Promise<Browsing> {
+	const server = await startDevServer({ cwd: app, env: { HEAPWATCH: 'on' } });
+	const ok = (status: number, what: string) => {
+		if (status >= 500) throw new Error(`bench:real-app: ${what} answered ${status}`);
+	};
+	try {
+		const started = performance.now();
+		const final = await browse(server.url, { rounds, pauseMs: 250 }, async () => {
+			for (const page of shuffle(PAGES)) ok(await get(server.url, page), page);
+			ok(await postForm(server.url, '/sverdle?/enter', GUESS), 'POST /sverdle?/enter');
+		});
+		const kb = (bytes: number) => Math.round(bytes / 102.4) / 10;
+		return {
+			rounds,
+			seconds: Math.round((performance.now() - started) / 100) / 10,
+			routes: final.routes.map((route) => ({
+				id: route.id,
+				requests: route.requests,
+				verdict: route.verdict,
+				kbPerRequest: kb(route.retainedBytesPerRequest),
+				standardErrorKb: route.retainedStandardError == null || !Number.isFinite(route.retainedStandardError) ? null : kb(route.retainedStandardError),
+				firstFlaggedAt: route.firstFlaggedAt,
+				keptBy: route.keptBy?.[0] ? `${route.keptBy[0].kind} "${route.keptBy[0].name}" at ${route.keptBy[0].file}:${route.keptBy[0].line}` : null,
+				source: route.sources[0] ? `${route.sources[0].file}:${route.sources[0].line}` : null
+			})),
+			everFlagged: final.routes.filter((route) => route.firstFlaggedAt !== null).map((route) => route.id ?? '(404)'),
+			unplaced: final.unplaced
+				? { kbPerRequest: kb(final.unplaced.bytesPerRequest), requests: final.unplaced.requests, verdict: final.unplaced.verdict }
+				: null,
+			warnings: server.linesWith('[heapwatch]').filter((line) => !line.includes('measuring server memory per route'))
+		};
+	} finally {
+		await server.stop();
+	}
 }
 
 run('pnpm', ['--filter', 'vite-plugin-heapwatch', 'pack', '--pack-destination', work], repoRoot);
@@ -265,6 +354,34 @@ const same = compared.every(
 );
 console.log(same ? "\nThe app's tests pass the same with heapwatch on and off." : "\nThe app's tests DIFFER with heapwatch on and off: see above.");
 
+function printBrowsing(title: string, browsing: Browsing): void {
+	console.log(`\n${title}: ${browsing.rounds} rounds of ${PAGES.length} pages and a guess in ${browsing.seconds} s`);
+	for (const route of browsing.routes) {
+		const error = route.standardErrorKb === null ? '' : ` ± ${route.standardErrorKb}`;
+		const named = [route.keptBy && `kept by ${route.keptBy}`, route.source && `allocated at ${route.source}`].filter(Boolean).join(', ');
+		console.log(
+			`  ${route.id ?? '(404)'}: ${route.requests} requests, ${route.verdict}, ${route.kbPerRequest}${error} KB per request, first flagged ${route.firstFlaggedAt ?? 'never'}${named ? `; ${named}` : ''}`
+		);
+	}
+	console.log(`routes ever flagged: ${browsing.everFlagged.length === 0 ? 'none' : browsing.everFlagged.join(', ')}`);
+	console.log(
+		`growth nothing places: ${browsing.unplaced ? `${browsing.unplaced.kbPerRequest} KB per request over ${browsing.unplaced.requests} requests, ${browsing.unplaced.verdict}` : 'not measured'}`
+	);
+	for (const line of browsing.warnings) console.log(`  ${line.trim()}`);
+}
+
+let browsing: Browsing | null = null;
+if (browseRounds > 0) {
+	browsing = await browseApp(browseRounds);
+	printBrowsing('Browsing the app as it is, heapwatch on', browsing);
+}
+let leakBrowsing: Browsing | null = null;
+if (leakRounds > 0) {
+	injectLeak();
+	leakBrowsing = await browseApp(leakRounds);
+	printBrowsing(`Browsing with a leak added to ${LEAKY_PAGE} (a module-level Map, ~20 KB per load)`, leakBrowsing);
+}
+
 const machine = { cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30) };
 mkdirSync(path.join(repoRoot, 'bench-results'), { recursive: true });
 const file = path.join(repoRoot, 'bench-results', 'real-app.json');
@@ -274,11 +391,13 @@ writeFileSync(
 		{
 			machine,
 			date: new Date().toISOString(),
-			command: `pnpm bench:real-app --sv ${values.sv} --runs ${runs}${values['forced-overlay'] ? ' --forced-overlay' : ''}`,
+			command: `pnpm bench:real-app --sv ${values.sv} --runs ${runs}${values['forced-overlay'] ? ' --forced-overlay' : ''} --browse ${browseRounds} --leak-rounds ${leakRounds}`,
 			app: { template: 'demo', addOns: ADD_ONS, dependencies: appPackage.devDependencies },
 			versions,
 			same,
-			outcomes
+			outcomes,
+			browsing,
+			leakBrowsing
 		},
 		null,
 		2
