@@ -19,6 +19,8 @@ export interface ReportParts {
 	describe(route: RouteState): RouteReport;
 	samples: SampleHistory;
 	schedule: SampleSchedule;
+	/** See SamplingReport.quietSpellsOnly. */
+	quietSpellsOnly: boolean;
 	unplaced: UnplacedGrowth;
 	handles: HandleTracker | undefined;
 	scope: ScopeWatch | undefined;
@@ -38,7 +40,12 @@ export function monitorReport(parts: ReportParts): Report {
 		epoch: parts.epoch,
 		samples: samples.samples,
 		lastSample: samples.lastSample,
-		sampling: { underLoad: schedule.coarse, allocationIntervalBytes: schedule.interval, busySampleAfterMs: schedule.busySampleAfterMs() },
+		sampling: {
+			underLoad: schedule.coarse,
+			allocationIntervalBytes: schedule.interval,
+			busySampleAfterMs: schedule.busySampleAfterMs(),
+			quietSpellsOnly: parts.quietSpellsOnly
+		},
 		history: samples.history,
 		routes,
 		staleHandles: parts.handles?.staleSites() ?? [],

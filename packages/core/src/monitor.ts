@@ -89,7 +89,8 @@ export class Monitor {
 			collect: () => collectForcedSample(this.#allocations && (() => this.#marked.liveBytesByKey(this.#allocations!)), options.onError),
 			onSample: (sample, live) => this.#onSample(sample, live),
 			detach: outsideRequests,
-			onError: (error) => options.onError(error)
+			onError: (error) => options.onError(error),
+			onLongPause: (liveHeapBytes, predictedMs) => this.events.emit({ type: 'long-gc', liveHeapBytes, predictedMs })
 		});
 		if (options.handles) this.#startHandleTracking(options.handles);
 		if (options.scope) {
@@ -190,6 +191,7 @@ export class Monitor {
 			describe: (route) => this.#describe(route),
 			samples: this.#history,
 			schedule: this.#schedule,
+			quietSpellsOnly: this.sampler.quietSpellsOnly,
 			unplaced: this.#unplaced,
 			handles: this.#handles,
 			scope: this.#scope,

@@ -46,7 +46,7 @@ function report(fields: Partial<Report> = {}): Report {
 		epoch: 0,
 		samples: 3,
 		lastSample: null,
-		sampling: { underLoad: false, allocationIntervalBytes: 16384, busySampleAfterMs: 1500 },
+		sampling: { underLoad: false, allocationIntervalBytes: 16384, busySampleAfterMs: 1500, quietSpellsOnly: false },
 		history: [],
 		routes: [],
 		staleHandles: [],

@@ -41,7 +41,7 @@ const report: Report = {
 	epoch: 0,
 	samples: 3,
 	lastSample: { heapUsed: 1, external: 2, arrayBuffers: 3, at: 4, gcMs: 5 },
-	sampling: { underLoad: false, allocationIntervalBytes: 16384, busySampleAfterMs: 1500 },
+	sampling: { underLoad: false, allocationIntervalBytes: 16384, busySampleAfterMs: 1500, quietSpellsOnly: false },
 	history: [],
 	routes: [route],
 	staleHandles: [],

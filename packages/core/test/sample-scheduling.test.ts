@@ -154,11 +154,13 @@ describe('IdleSampler on a big heap', () => {
 		const gc = runInNewContext('gc') as () => void;
 		const samples: HeapSample[] = [];
 		let forced = 0;
+		const longPauses: { liveHeapBytes: number; predictedMs: number }[] = [];
 		const idle = new IdleSampler({
 			intervalMs: 100,
 			busyAfterMs: () => 150,
 			collect: () => forced++,
 			onSample: (sample) => samples.push(sample),
+			onLongPause: (liveHeapBytes, predictedMs) => longPauses.push({ liveHeapBytes, predictedMs }),
 			onError: (error) => {
 				throw error;
 			},
@@ -173,6 +175,9 @@ describe('IdleSampler on a big heap', () => {
 				await new Promise((resolve) => setTimeout(resolve, 60));
 			}
 			expect(forced).toBe(0);
+			// Nothing said yet: the start-up figure includes garbage, only a post-GC reading counts.
+			expect(longPauses).toEqual([]);
+			expect(idle.quietSpellsOnly).toBe(false);
 			// A major GC that is not ours, as V8 runs when the old generation fills up.
 			gc();
 			// Its observer runs a moment later (later still on a loaded machine).
@@ -184,6 +189,11 @@ describe('IdleSampler on a big heap', () => {
 			// reads one for the requests before it, rather than leaving them to whenever the next request ends.
 			await vi.waitFor(() => expect(forced).toBe(1), { timeout: 8000, interval: 100 });
 			expect(samples.at(-1)).toMatchObject({ source: 'forced', busy: false });
+			// Why verdicts wait was said, once, with the heap that makes it so.
+			expect(idle.quietSpellsOnly).toBe(true);
+			expect(longPauses).toHaveLength(1);
+			expect(longPauses[0].liveHeapBytes).toBeGreaterThan(150 * 1024 * 1024);
+			expect(longPauses[0].predictedMs).toBeGreaterThan(100);
 		} finally {
 			idle.close();
 			ballast.length = 0;

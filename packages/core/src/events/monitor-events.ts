@@ -14,6 +14,8 @@ export type MonitorEvent =
 	| { type: 'unplaced'; unplaced: UnplacedReport; previous: Verdict }
 	/** An HMR edit replaced modules whose timers or handles still run. */
 	| { type: 'stale-handles'; sites: StaleHandleSite[] }
+	/** The heap grew so big that a forced GC would block too long: samples wait for quiet spells from now on (said once). */
+	| { type: 'long-gc'; liveHeapBytes: number; predictedMs: number }
 	/** Allocation sampling went coarser under sustained load, or back (interval in bytes). */
 	| { type: 'sampling'; interval: number; coarse: boolean }
 	/** What report() says changed (a request ended, a sample was taken, a handle lingered or ended); nothing to tell. */

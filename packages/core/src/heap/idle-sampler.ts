@@ -34,6 +34,11 @@ export interface IdleSamplerOptions<Collected> {
 	onError(error: unknown): void;
 	/** Runs a function outside any request's async context (request/outside-requests.ts), so our timers keep no request alive. */
 	detach<T>(fn: () => T): T;
+	/**
+	 * The first time a post-GC reading shows a heap whose forced GC would block longer than the pause
+	 * cap: from then on samples wait for quiet spells, so verdicts come slower. Said once per sampler.
+	 */
+	onLongPause?(liveHeapBytes: number, predictedMs: number): void;
 }
 
 /**
@@ -104,6 +109,9 @@ export class IdleSampler<Collected> {
 	#liveHeap: number;
 	/** The old generation after our latest forced GC. */
 	#forcedLive = 0;
+	/** #liveHeap comes from a post-GC reading, not the start-up figure (garbage included). */
+	#liveHeapMeasured = false;
+	#longPauseSaid = false;
 	#dirty = true;
 	/** How long the latest forced sample blocked, until its GC's own figure arrives. */
 	#blockedMs = 0;
@@ -121,6 +129,14 @@ export class IdleSampler<Collected> {
 			// Without it, only forced samples, their cost predicted from the whole sample's time.
 			options.onError(error);
 		}
+	}
+
+	/**
+	 * A forced GC would block longer than the pause cap (a big heap): it runs only after a quiet spell,
+	 * and V8's own major GCs are the samples meanwhile. False until a post-GC reading says so.
+	 */
+	get quietSpellsOnly(): boolean {
+		return this.#liveHeapMeasured && this.#budget.tooLong(this.#liveHeap);
 	}
 
 	/** Requests in flight that count (held ones do not): 0 means idle. */
@@ -162,6 +178,7 @@ export class IdleSampler<Collected> {
 		const active = this.#requests.active(now);
 		let due = Math.max(this.#lastSampleAt + this.#options.intervalMs, now + this.#budget.waitMs(this.#liveHeap, now));
 		if (this.#budget.tooLong(this.#liveHeap)) {
+			this.#sayLongPause();
 			// Nobody may wait on a long pause: only after a quiet spell, with nothing young in flight.
 			return Math.max(due, this.#lastActivityAt + QUIET_MS, this.#requests.allHeldAt(now) ?? 0);
 		}
@@ -206,6 +223,7 @@ export class IdleSampler<Collected> {
 			const gcMs = ended - started;
 			const memory = readPostGcMemory();
 			this.#liveHeap = memory.heapUsed;
+			this.#liveHeapMeasured = true;
 			this.#forcedLive = memory.heapUsed;
 			this.#blockedMs = gcMs;
 			if (this.#majorGcs) this.#majorGcs.forced(started, ended);
@@ -214,6 +232,12 @@ export class IdleSampler<Collected> {
 		} catch (error) {
 			this.#options.onError(error);
 		}
+	}
+
+	#sayLongPause(): void {
+		if (this.#longPauseSaid || !this.#liveHeapMeasured) return;
+		this.#longPauseSaid = true;
+		this.#options.onLongPause?.(this.#liveHeap, this.#budget.predictMs(this.#liveHeap));
 	}
 
 	/**
@@ -243,6 +267,7 @@ export class IdleSampler<Collected> {
 				const memory = readPostGcMemory();
 				// Even a stale reading is a fair guess of the live heap (on the high side).
 				this.#liveHeap = memory.heapUsed;
+				this.#liveHeapMeasured = true;
 				const now = Date.now();
 				if (followed || performance.now() - endedAt > STALE_NATURAL_MS) return;
 				if (!this.#dirty || !this.#budget.tooLong(this.#liveHeap)) return;

@@ -186,6 +186,11 @@ export interface SamplingReport {
 	 * 4.5 s under load, 13.5 s under load once every route taking requests is `ok`.
 	 */
 	busySampleAfterMs: number;
+	/**
+	 * A forced GC would block longer than ~100 ms (a big heap): heapwatch forces one only after 5 s
+	 * without requests, and measures at V8's own major GCs meanwhile, so verdicts come slower.
+	 */
+	quietSpellsOnly: boolean;
 }
 
 /**

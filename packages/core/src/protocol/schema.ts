@@ -99,7 +99,7 @@ const tickFields: Fields<Pick<Report, 'epoch' | 'samples' | 'lastSample' | 'samp
 	lastSample: orNull(
 		shape<NonNullable<Report['lastSample']>>({ heapUsed: isNumber, external: isNumber, arrayBuffers: isNumber, at: isNumber, gcMs: isNumber })
 	),
-	sampling: shape<Report['sampling']>({ underLoad: isBoolean, allocationIntervalBytes: isNumber, busySampleAfterMs: isNumber }),
+	sampling: shape<Report['sampling']>({ underLoad: isBoolean, allocationIntervalBytes: isNumber, busySampleAfterMs: isNumber, quietSpellsOnly: isBoolean }),
 	history: arrayOf(shape<Report['history'][number]>({ at: isNumber, heapUsed: isNumber, external: isNumber })),
 	routes: arrayOf(isRoute)
 };

@@ -7,6 +7,7 @@ import {
 	formatHandleLeak,
 	formatHandlesCleared,
 	formatLeak,
+	formatLongGc,
 	formatStaleHandles,
 	formatUnplaced,
 	formatUnplacedCleared
@@ -15,7 +16,7 @@ import {
 /**
  * What the terminal says of the monitor's events: a warning when something starts leaking (a route's
  * memory or handles, a shared file, growth nothing places, stale handles after an edit), a line when it stops, a line when
- * sampling changes pace. Returns what unsubscribes it.
+ * sampling changes pace or the heap grows too big to measure at any moment. Returns what unsubscribes it.
  */
 export function reportToTerminal(events: MonitorEvents, log: Log): () => void {
 	return events.subscribe((event) => {
@@ -32,6 +33,8 @@ export function reportToTerminal(events: MonitorEvents, log: Log): () => void {
 				return log.warn(formatStaleHandles(event.sites));
 			case 'sampling':
 				return log.info(samplingLine(event.interval, event.coarse));
+			case 'long-gc':
+				return log.info(formatLongGc(event.liveHeapBytes, event.predictedMs));
 		}
 	});
 }

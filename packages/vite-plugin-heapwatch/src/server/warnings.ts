@@ -173,3 +173,11 @@ export function formatStaleHandles(sites: StaleHandleSite[]): string {
 		'  They run until the dev server process exits (r + enter restarts Vite inside the same process: stop it and start it again). Keep a module-level timer on globalThis, created once, so that edits reuse it.'
 	].join('\n');
 }
+
+/**
+ * Said once, when the heap grows too big for a forced GC to be quick: why verdicts now take longer,
+ * and that no request waits on heapwatch for it (idle-sampler.ts, QUIET_MS).
+ */
+export function formatLongGc(liveHeapBytes: number, predictedMs: number): string {
+	return `the live heap is ~${formatBytes(liveHeapBytes, { digits: 0 })}, and a full GC of it would block ~${Math.round(predictedMs)} ms: heapwatch now forces one only after 5 s without requests, and measures at V8's own GCs meanwhile. Verdicts come after such a pause in browsing (routes stay "warming" under traffic that never pauses); no request waits on heapwatch.`;
+}

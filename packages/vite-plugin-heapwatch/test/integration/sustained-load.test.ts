@@ -54,7 +54,12 @@ describe('under sustained load', () => {
 		expect(settled).toBe(true);
 		// A route never seen before is warming: the faster rate is back with its first request.
 		expect(await get(server.url, fresh('/lab/unbounded-cache/{n}'))).toBe(200);
-		expect((await report(server.url)).sampling).toEqual({ underLoad: true, allocationIntervalBytes: 1024 * 1024, busySampleAfterMs: 4500 });
+		expect((await report(server.url)).sampling).toEqual({
+			underLoad: true,
+			allocationIntervalBytes: 1024 * 1024,
+			busySampleAfterMs: 4500,
+			quietSpellsOnly: false
+		});
 	}, 45_000);
 
 	it("goes back to fine sampling and per-request figures at a person's pace", async () => {
@@ -69,6 +74,11 @@ describe('under sustained load', () => {
 		expect(await get(server.url, '/lab/singleton')).toBe(200);
 		const singleton = (await report(server.url)).routes.find((route) => route.id === '/lab/singleton');
 		expect(singleton?.last?.heapDeltaBytes).toEqual(expect.any(Number));
-		expect((await report(server.url)).sampling).toEqual({ underLoad: false, allocationIntervalBytes: 16 * 1024, busySampleAfterMs: 1500 });
+		expect((await report(server.url)).sampling).toEqual({
+			underLoad: false,
+			allocationIntervalBytes: 16 * 1024,
+			busySampleAfterMs: 1500,
+			quietSpellsOnly: false
+		});
 	}, 60_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { KeptBy, RouteReport } from '@heapwatch/core';
-import { formatLeak } from '../../src/server/warnings.ts';
+import { formatLeak, formatLongGc } from '../../src/server/warnings.ts';
 
 const keeper: KeptBy = { name: 'globalCache', kind: 'Object', file: 'src/lib/cache.ts', line: 2, entriesPerRequest: 1, entries: 12, unbounded: true };
 
@@ -28,5 +28,13 @@ describe('the warning of a leak found by counting', () => {
 			'/products/[id] adds to a module-level Object on every request and it never shrinks: a leak however small (its size per request is not measured yet).'
 		);
 		expect(text).not.toContain('0 B');
+	});
+});
+
+describe('the line said when the heap grows too big to measure at any moment', () => {
+	it('gives the heap, the pause it avoids, and what it costs in verdicts', () => {
+		expect(formatLongGc(471 * 1024 * 1024, 394.4)).toBe(
+			'the live heap is ~471 MB, and a full GC of it would block ~394 ms: heapwatch now forces one only after 5 s without requests, and measures at V8\'s own GCs meanwhile. Verdicts come after such a pause in browsing (routes stay "warming" under traffic that never pauses); no request waits on heapwatch.'
+		);
 	});
 });
