@@ -15,6 +15,7 @@ export { LiveBytesTrend, type TrendEstimate } from './estimator/live-bytes-trend
 export { INSTRUMENTATION, TOOLING, UNPLACED, type ClassifyScript, type IsAppCode } from './heap/allocation-keys.ts';
 export { parseSite, type AllocationSite } from './heap/allocation-site.ts';
 export type { LiveBytes } from './heap/live-bytes-tally.ts';
+export type { LongPause } from './heap/idle-sampler.ts';
 export type { RouteEstimate } from './estimator/verdict.ts';
 export type {
 	Verdict,

@@ -90,7 +90,7 @@ export class Monitor {
 			onSample: (sample, live) => this.#onSample(sample, live),
 			detach: outsideRequests,
 			onError: (error) => options.onError(error),
-			onLongPause: (liveHeapBytes, predictedMs) => this.events.emit({ type: 'long-gc', liveHeapBytes, predictedMs })
+			onLongPause: (pause) => this.events.emit({ type: 'long-gc', pause })
 		});
 		if (options.handles) this.#startHandleTracking(options.handles);
 		if (options.scope) {

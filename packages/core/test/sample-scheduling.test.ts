@@ -3,7 +3,7 @@ import { runInNewContext } from 'node:vm';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GC_SHARE, GcBudget, MAX_PAUSE_MS } from '../src/heap/gc-budget.ts';
 import { HELD_AFTER_MS, InFlightRequests } from '../src/heap/in-flight.ts';
-import { IdleSampler, type HeapSample } from '../src/heap/idle-sampler.ts';
+import { IdleSampler, type HeapSample, type LongPause } from '../src/heap/idle-sampler.ts';
 
 const MB = 1024 * 1024;
 
@@ -154,13 +154,13 @@ describe('IdleSampler on a big heap', () => {
 		const gc = runInNewContext('gc') as () => void;
 		const samples: HeapSample[] = [];
 		let forced = 0;
-		const longPauses: { liveHeapBytes: number; predictedMs: number }[] = [];
+		const longPauses: LongPause[] = [];
 		const idle = new IdleSampler({
 			intervalMs: 100,
 			busyAfterMs: () => 150,
 			collect: () => forced++,
 			onSample: (sample) => samples.push(sample),
-			onLongPause: (liveHeapBytes, predictedMs) => longPauses.push({ liveHeapBytes, predictedMs }),
+			onLongPause: (pause) => longPauses.push(pause),
 			onError: (error) => {
 				throw error;
 			},

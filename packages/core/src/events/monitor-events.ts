@@ -2,6 +2,7 @@
 // cares subscribe to it, instead of each polling report() and diffing it, or the monitor calling a
 // callback per consumer. As vitest's reporters do: one source of events, many readers.
 import type { FindingReport, RouteReport, StaleHandleSite, UnplacedReport, Verdict } from '../protocol/report.ts';
+import type { LongPause } from '../heap/idle-sampler.ts';
 
 export type MonitorEvent =
 	/** A route's heap verdict changed in a way worth telling (see findings/subject-verdict.ts). */
@@ -15,7 +16,7 @@ export type MonitorEvent =
 	/** An HMR edit replaced modules whose timers or handles still run. */
 	| { type: 'stale-handles'; sites: StaleHandleSite[] }
 	/** The heap grew so big that a forced GC would block too long: samples wait for quiet spells from now on (said once). */
-	| { type: 'long-gc'; liveHeapBytes: number; predictedMs: number }
+	| { type: 'long-gc'; pause: LongPause }
 	/** Allocation sampling went coarser under sustained load, or back (interval in bytes). */
 	| { type: 'sampling'; interval: number; coarse: boolean }
 	/** What report() says changed (a request ended, a sample was taken, a handle lingered or ended); nothing to tell. */

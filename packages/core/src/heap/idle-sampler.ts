@@ -18,6 +18,13 @@ export interface HeapSample extends PostGcMemory {
 	source: 'forced' | 'natural';
 }
 
+/** A forced GC would now block longer than the pause cap, so it waits for quiet spells this long. */
+export interface LongPause {
+	liveHeapBytes: number;
+	predictedMs: number;
+	quietMs: number;
+}
+
 export interface IdleSamplerOptions<Collected> {
 	/** Least time between two samples. */
 	intervalMs: number;
@@ -38,7 +45,7 @@ export interface IdleSamplerOptions<Collected> {
 	 * The first time a post-GC reading shows a heap whose forced GC would block longer than the pause
 	 * cap: from then on samples wait for quiet spells, so verdicts come slower. Said once per sampler.
 	 */
-	onLongPause?(liveHeapBytes: number, predictedMs: number): void;
+	onLongPause?(pause: LongPause): void;
 }
 
 /**
@@ -237,7 +244,7 @@ export class IdleSampler<Collected> {
 	#sayLongPause(): void {
 		if (this.#longPauseSaid || !this.#liveHeapMeasured) return;
 		this.#longPauseSaid = true;
-		this.#options.onLongPause?.(this.#liveHeap, this.#budget.predictMs(this.#liveHeap));
+		this.#options.onLongPause?.({ liveHeapBytes: this.#liveHeap, predictedMs: this.#budget.predictMs(this.#liveHeap), quietMs: QUIET_MS });
 	}
 
 	/**

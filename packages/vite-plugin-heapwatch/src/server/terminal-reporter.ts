@@ -34,7 +34,7 @@ export function reportToTerminal(events: MonitorEvents, log: Log): () => void {
 			case 'sampling':
 				return log.info(samplingLine(event.interval, event.coarse));
 			case 'long-gc':
-				return log.info(formatLongGc(event.liveHeapBytes, event.predictedMs));
+				return log.info(formatLongGc(event.pause));
 		}
 	});
 }

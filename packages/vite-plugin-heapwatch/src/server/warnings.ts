@@ -7,6 +7,7 @@ import {
 	type FindingReport,
 	type HandleSite,
 	type KeptBy,
+	type LongPause,
 	type RouteReport,
 	type SourceLocation,
 	type StaleHandleSite,
@@ -175,9 +176,9 @@ export function formatStaleHandles(sites: StaleHandleSite[]): string {
 }
 
 /**
- * Said once, when the heap grows too big for a forced GC to be quick: why verdicts now take longer,
- * and that no request waits on heapwatch for it (idle-sampler.ts, QUIET_MS).
+ * Said once, when the heap grows too big for a forced GC to be quick: why verdicts now take longer
+ * (idle-sampler.ts: a GC over the pause cap waits for a quiet spell).
  */
-export function formatLongGc(liveHeapBytes: number, predictedMs: number): string {
-	return `the live heap is ~${formatBytes(liveHeapBytes, { digits: 0 })}, and a full GC of it would block ~${Math.round(predictedMs)} ms: heapwatch now forces one only after 5 s without requests, and measures at V8's own GCs meanwhile. Verdicts come after such a pause in browsing (routes stay "warming" under traffic that never pauses); no request waits on heapwatch.`;
+export function formatLongGc({ liveHeapBytes, predictedMs, quietMs }: LongPause): string {
+	return `the live heap is ~${formatBytes(liveHeapBytes, { digits: 0 })}, and a full GC of it would block ~${Math.round(predictedMs)} ms: heapwatch now forces one only after ${quietMs / 1000} s without requests, and measures at V8's own GCs meanwhile. Verdicts come after such a pause in browsing; under traffic that never pauses, routes stay "warming".`;
 }

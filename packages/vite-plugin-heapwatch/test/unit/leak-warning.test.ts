@@ -33,8 +33,8 @@ describe('the warning of a leak found by counting', () => {
 
 describe('the line said when the heap grows too big to measure at any moment', () => {
 	it('gives the heap, the pause it avoids, and what it costs in verdicts', () => {
-		expect(formatLongGc(471 * 1024 * 1024, 394.4)).toBe(
-			'the live heap is ~471 MB, and a full GC of it would block ~394 ms: heapwatch now forces one only after 5 s without requests, and measures at V8\'s own GCs meanwhile. Verdicts come after such a pause in browsing (routes stay "warming" under traffic that never pauses); no request waits on heapwatch.'
+		expect(formatLongGc({ liveHeapBytes: 471 * 1024 * 1024, predictedMs: 394.4, quietMs: 5000 })).toBe(
+			'the live heap is ~471 MB, and a full GC of it would block ~394 ms: heapwatch now forces one only after 5 s without requests, and measures at V8\'s own GCs meanwhile. Verdicts come after such a pause in browsing; under traffic that never pauses, routes stay "warming".'
 		);
 	});
 });
