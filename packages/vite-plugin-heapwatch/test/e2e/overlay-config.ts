@@ -5,13 +5,16 @@ import { playgroundDir } from '../../../../scripts/lib/dev-server.ts';
 // Under node_modules, where Vite resolves the playground's dependencies from, as bench:overhead's configs.
 const dir = path.join(playgroundDir, 'node_modules', '.heapwatch-e2e');
 
+/** heapwatch's options for the tests of the overlay: shown in browsers driven by automation too. */
+export const OVERLAY_IN_AUTOMATION = '{ overlay: { inAutomatedBrowsers: true } }';
+
 const source = `
 import heapwatch from 'vite-plugin-heapwatch';
 import base from '../../vite.config.ts';
 
 const isHeapwatch = (plugin) => Array.isArray(plugin) && plugin.some((p) => p?.name?.startsWith('heapwatch'));
 
-export default { ...base, plugins: [...base.plugins.filter((plugin) => !isHeapwatch(plugin)), heapwatch({ overlay: { inAutomatedBrowsers: true } })] };
+export default { ...base, plugins: [...base.plugins.filter((plugin) => !isHeapwatch(plugin)), heapwatch(${OVERLAY_IN_AUTOMATION})] };
 `;
 
 /**
