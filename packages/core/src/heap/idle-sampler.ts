@@ -229,8 +229,7 @@ export class IdleSampler<Collected> {
 			const ended = performance.now();
 			const gcMs = ended - started;
 			const memory = readPostGcMemory();
-			this.#liveHeap = memory.heapUsed;
-			this.#liveHeapMeasured = true;
+			this.#measuredLiveHeap(memory.heapUsed);
 			this.#forcedLive = memory.heapUsed;
 			this.#blockedMs = gcMs;
 			if (this.#majorGcs) this.#majorGcs.forced(started, ended);
@@ -241,8 +240,16 @@ export class IdleSampler<Collected> {
 		}
 	}
 
+	/** A post-GC reading of the live heap: what the next forced GC has to mark. */
+	#measuredLiveHeap(bytes: number): void {
+		this.#liveHeap = bytes;
+		this.#liveHeapMeasured = true;
+		this.#sayLongPause();
+	}
+
+	/** Once, as soon as a post-GC reading (or a GC's timing, asked again when scheduling) puts a forced GC over the cap. */
 	#sayLongPause(): void {
-		if (this.#longPauseSaid || !this.#liveHeapMeasured) return;
+		if (this.#longPauseSaid || !this.quietSpellsOnly) return;
 		this.#longPauseSaid = true;
 		this.#options.onLongPause?.({ liveHeapBytes: this.#liveHeap, predictedMs: this.#budget.predictMs(this.#liveHeap), quietMs: QUIET_MS });
 	}
@@ -273,8 +280,7 @@ export class IdleSampler<Collected> {
 			try {
 				const memory = readPostGcMemory();
 				// Even a stale reading is a fair guess of the live heap (on the high side).
-				this.#liveHeap = memory.heapUsed;
-				this.#liveHeapMeasured = true;
+				this.#measuredLiveHeap(memory.heapUsed);
 				const now = Date.now();
 				if (followed || performance.now() - endedAt > STALE_NATURAL_MS) return;
 				if (!this.#dirty || !this.#budget.tooLong(this.#liveHeap)) return;
