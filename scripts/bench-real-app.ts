@@ -27,6 +27,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { routeLabel } from '../packages/core/src/protocol/naming.ts';
 import { repoRoot, startDevServer } from './lib/dev-server.ts';
 import { browse, get, postForm, report, shuffle } from './lib/traffic.ts';
 
@@ -296,7 +297,7 @@ async function browseApp(rounds: number): Promise<Browsing> {
 				keptBy: route.keptBy?.[0] ? `${route.keptBy[0].kind} "${route.keptBy[0].name}" at ${route.keptBy[0].file}:${route.keptBy[0].line}` : null,
 				source: route.sources[0] ? `${route.sources[0].file}:${route.sources[0].line}` : null
 			})),
-			everFlagged: final.routes.filter((route) => route.firstFlaggedAt !== null).map((route) => route.id ?? '(404)'),
+			everFlagged: final.routes.filter((route) => route.firstFlaggedAt !== null).map((route) => routeLabel(route.id)),
 			unplaced: final.unplaced
 				? { kbPerRequest: kb(final.unplaced.bytesPerRequest), requests: final.unplaced.requests, verdict: final.unplaced.verdict }
 				: null,
@@ -345,7 +346,7 @@ console.log('\nheapwatch printed (last run on):');
 for (const line of on.heapwatchLines) console.log(`  ${line.trim()}`);
 console.log('routes in report.json:');
 for (const route of on.reportRoutes ?? [])
-	console.log(`  ${route.id ?? '(404)'}: ${route.requests} requests, ${route.verdict}, handles ${route.handleVerdict}`);
+	console.log(`  ${routeLabel(route.id)}: ${route.requests} requests, ${route.verdict}, handles ${route.handleVerdict}`);
 
 // The forced overlay is the before-picture, expected to differ.
 const compared = outcomes.filter((o) => o.heapwatch !== 'forced-overlay');
@@ -360,7 +361,7 @@ function printBrowsing(title: string, browsing: Browsing): void {
 		const error = route.standardErrorKb === null ? '' : ` ± ${route.standardErrorKb}`;
 		const named = [route.keptBy && `kept by ${route.keptBy}`, route.source && `allocated at ${route.source}`].filter(Boolean).join(', ');
 		console.log(
-			`  ${route.id ?? '(404)'}: ${route.requests} requests, ${route.verdict}, ${route.kbPerRequest}${error} KB per request, first flagged ${route.firstFlaggedAt ?? 'never'}${named ? `; ${named}` : ''}`
+			`  ${routeLabel(route.id)}: ${route.requests} requests, ${route.verdict}, ${route.kbPerRequest}${error} KB per request, first flagged ${route.firstFlaggedAt ?? 'never'}${named ? `; ${named}` : ''}`
 		);
 	}
 	console.log(`routes ever flagged: ${browsing.everFlagged.length === 0 ? 'none' : browsing.everFlagged.join(', ')}`);

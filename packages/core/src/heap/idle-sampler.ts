@@ -185,7 +185,6 @@ export class IdleSampler<Collected> {
 		const active = this.#requests.active(now);
 		let due = Math.max(this.#lastSampleAt + this.#options.intervalMs, now + this.#budget.waitMs(this.#liveHeap, now));
 		if (this.#budget.tooLong(this.#liveHeap)) {
-			this.#sayLongPause();
 			// Nobody may wait on a long pause: only after a quiet spell, with nothing young in flight.
 			return Math.max(due, this.#lastActivityAt + QUIET_MS, this.#requests.allHeldAt(now) ?? 0);
 		}
@@ -247,7 +246,7 @@ export class IdleSampler<Collected> {
 		this.#sayLongPause();
 	}
 
-	/** Once, as soon as a post-GC reading (or a GC's timing, asked again when scheduling) puts a forced GC over the cap. */
+	/** Once, as soon as what decides it changes (a post-GC reading, or a forced GC's timing) puts a forced GC over the cap. */
 	#sayLongPause(): void {
 		if (this.#longPauseSaid || !this.quietSpellsOnly) return;
 		this.#longPauseSaid = true;
@@ -262,6 +261,7 @@ export class IdleSampler<Collected> {
 	#spent(gcMs: number): void {
 		this.#budget.spend(gcMs, Date.now());
 		this.#budget.learn(gcMs, this.#forcedLive);
+		this.#sayLongPause();
 		if (gcChannel.hasSubscribers) gcChannel.publish({ ms: gcMs, blockedMs: Math.max(gcMs, this.#blockedMs), heapBytes: this.#forcedLive });
 	}
 
